@@ -1,0 +1,40 @@
+# One command runs what CI runs: `make test`. `make demo` is the two-command quick start.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: demo test lint typecheck unit bench bench-core clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/askbot ask "What did Lavrov say about war?"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks bot.py
+	$(BIN)/ruff format --check src tests benchmarks bot.py
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench-core: $(STAMP)
+	$(BIN)/python benchmarks/bench_core.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_eval.py
+
+clean:
+	rm -rf $(VENV) embeddings/default .mypy_cache .pytest_cache .ruff_cache

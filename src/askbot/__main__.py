@@ -1,0 +1,3 @@
+from askbot.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""Terminal plumbing shared by the CLI, the REPL and eval: consoles, errors, progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from askbot.errors import AskbotError
+from askbot.ingest import Progress as ProgressCallback
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(error: AskbotError) -> NoReturn:
+    """Prints an error as one line and exits with its status."""
+    err_console.print(f"[bold red]error:[/] {escape(str(error))}")
+    sys.exit(error.exit_code)
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]{escape(message)}[/]")
+
+
+@contextmanager
+def ingest_progress(label: str = "ingesting") -> Iterator[ProgressCallback]:
+    """A progress bar of articles, with passages and passages per second."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles · {task.fields[passages]} passages · {task.fields[rate]}/s"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+        disable=not err_console.is_terminal,
+    )
+    task = bar.add_task(label, total=None, passages=0, rate="–")
+
+    def update(articles: int, passages: int, total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{passages / elapsed:,.0f}" if elapsed > 0 and passages else "–"
+        bar.update(task, completed=articles, total=total, passages=passages, rate=rate)
+
+    with bar:
+        yield update

@@ -1,0 +1,85 @@
+"""Words that carry a question's meaning, tokenised the way the FTS5 index tokenises.
+
+The index uses FTS5's ``porter unicode61 remove_diacritics 2`` tokenizer; this module
+mirrors it in Python (the same Porter stemmer via PyStemmer) so that sentence scoring and
+the index's document frequencies speak of the same terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+# A standard English stop list plus the verbs questions are built from.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t don ve ll re d m also many much one may
+    might must shall us let name named according""".split()
+)
+
+_stemmer = Stemmer.Stemmer("porter")
+
+# Porter leaves irregular past forms alone ("said" is not "say"), yet news reports speech
+# and events in exactly these verbs; folding them lets "what did X say" meet "X said".
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "say": "said", "tell": "told", "win": "won", "go": "went gone", "make": "made",
+        "take": "took taken", "give": "gave given", "find": "found", "think": "thought",
+        "begin": "began begun", "run": "ran", "lead": "led", "hold": "held", "meet": "met",
+        "send": "sent", "spend": "spent", "leave": "left", "pay": "paid", "sell": "sold",
+        "bring": "brought", "buy": "bought", "build": "built", "fight": "fought",
+        "catch": "caught", "teach": "taught", "keep": "kept", "know": "knew known",
+        "write": "wrote written", "choose": "chose chosen", "speak": "spoke spoken",
+        "drive": "drove driven", "rise": "rose risen", "fall": "fell fallen",
+        "become": "became", "come": "came", "grow": "grew grown", "throw": "threw thrown",
+        "fly": "flew flown", "see": "saw seen", "eat": "ate eaten", "get": "got gotten",
+        "strike": "struck", "shoot": "shot", "flee": "fled", "seek": "sought",
+        "lose": "lost", "feel": "felt", "stand": "stood", "understand": "understood",
+        "hear": "heard", "break": "broke broken", "forbid": "forbade",
+        "freeze": "froze frozen", "hide": "hid hidden", "ride": "rode ridden",
+        "swear": "swore sworn", "wear": "wore worn", "draw": "drew drawn",
+    }.items()
+    for form in forms.split()
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, accent-folded word tokens."""
+    return _TOKEN.findall(_fold(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    return str(_stemmer.stemWord(_IRREGULAR.get(token, token)))
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens that are not stop words, in order, without repeats."""
+    return list(dict.fromkeys(t for t in tokens(text) if t not in STOPWORDS))
+
+
+def stems(text: str) -> set[str]:
+    """Stems of every token of ``text`` (stop words included: a sentence is not a query)."""
+    return {stem(t) for t in tokens(text)}
+
+
+def match_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression: any of the words, each quoted so none is an operator."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)

@@ -1,0 +1,170 @@
+"""Records that flow through askbot. Frozen pydantic models; behaviour lives elsewhere.
+
+The JSON form of ``Answer`` is a public contract that scripts rely on: fields may be added,
+never renamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+
+class Record(BaseModel):
+    """Base for internal records: immutable, and unknown fields are a bug."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Article(Record):
+    """One news article. Only ``text`` is required of the input; ``id`` is then derived."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: date | None = None
+    authors: tuple[str, ...] = ()
+    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that, when changed, must replace the article's passages."""
+        payload = self.model_dump_json(exclude={"id"})
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+class Span(Record):
+    """A half-open character range ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+
+class Passage(Record):
+    """A run of whole sentences of one article, located by offsets into its text."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+
+class Citation(Record):
+    """Where a quote stands: the article, its headline, outlet, date, link and offsets."""
+
+    article_id: str
+    title: str | None = None
+    source: str | None = None
+    published: date | None = None
+    url: str | None = None
+    start: int
+    end: int
+
+
+class Excerpt(Citation):
+    """A verbatim quote: ``text == article.text[start:end]`` of ``article_id``.
+
+    ``also_in`` lists other articles that carry the same words (the same quote run by
+    several outlets), each with its own offsets.
+    """
+
+    text: str
+    score: float
+    also_in: tuple[Citation, ...] = ()
+
+
+class QueryFilters(Record):
+    """Restrictions parsed out of a question (``outlet:``, ``since:``, ``until:``)."""
+
+    outlets: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.outlets or self.since or self.until)
+
+
+class Timings(Record):
+    """Milliseconds spent in each stage of answering one question."""
+
+    embed_ms: float = 0.0
+    search_ms: float = 0.0
+    select_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(Record):
+    """askbot's answer to one question."""
+
+    question: str
+    answered: bool
+    excerpts: tuple[Excerpt, ...] = ()
+    confidence: float = 0.0
+    reason: str | None = Field(
+        default=None, description="Why no excerpt is offered, when answered is false."
+    )
+    filters: QueryFilters = QueryFilters()
+    warnings: tuple[str, ...] = ()
+    ranking: tuple[str, ...] = Field(
+        default=(), description="Article ids in retrieval order, best first (up to 20)."
+    )
+    timings: Timings = Timings()
+
+
+class Skipped(Record):
+    """An input that was not ingested or evaluated, and why."""
+
+    location: str = Field(description="file or file:line")
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+class IngestReport(Record):
+    """What one ingest did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    passages: int = 0
+    skipped: tuple[Skipped, ...] = ()
+    seconds: float = 0.0
+
+
+class ChunkerConfig(Record):
+    """How articles are cut into passages; stored in the manifest."""
+
+    max_words: int = 120
+    overlap_sentences: int = 0
+    title_in_embedding: bool = True
+
+
+class Manifest(Record):
+    """``manifest.json`` of an index directory."""
+
+    format_version: int
+    askbot_version: str
+    embedder: str
+    dimension: int
+    chunker: ChunkerConfig
+    articles: int = 0
+    passages: int = 0
+    generation: int = 0
+    created: datetime
+    updated: datetime
+
+
+class IndexInfo(Record):
+    """What ``askbot info`` shows."""
+
+    path: Path
+    manifest: Manifest
+    size_bytes: int

@@ -1,0 +1,86 @@
+"""Turning raw question text into a ``Query``: cleaned, bounded, with its filters.
+
+Filters ride inside the question, as people type them in Slack::
+
+    outlet:Reuters since:2022-01-01 until:2022-02-01 what did Lavrov say?
+    source:"Business Insider" troops near the border
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from askbot.errors import QuestionError
+from askbot.keywords import content_tokens, stem
+from askbot.models import QueryFilters
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+_FILTER = re.compile(
+    r"(?<!\S)(outlet|source|since|until|after|before):(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE
+)
+EXAMPLE = 'askbot ask "What did Lavrov say about war?"'
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    filters: QueryFilters
+    words: list[str]
+    terms: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _parse_date(key: str, value: str) -> date:
+    from askbot.articles import parse_date
+
+    parsed = None
+    try:
+        parsed = parse_date(value)
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        raise QuestionError(f"{key}:{value} is not a date", "write dates as YYYY-MM-DD")
+    return parsed
+
+
+def parse_question(raw: str, max_chars: int) -> Query:
+    """Cleans and bounds a question and pulls out its filters.
+
+    Raises QuestionError when nothing askable is left.
+    """
+    warnings: list[str] = []
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", raw)).strip()
+    if len(text) > max_chars:
+        cut = text[:max_chars]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
+        warnings.append(f"question truncated to its first {len(text)} characters")
+    outlets: list[str] = []
+    since = until = None
+    for match in _FILTER.finditer(text):
+        key, value = match.group(1).lower(), match.group(2).strip("\"'")
+        if key in ("outlet", "source"):
+            if value:
+                outlets.append(value)
+        elif key in ("since", "after"):
+            since = _parse_date(key, value)
+        else:
+            until = _parse_date(key, value)
+    question = _SPACES.sub(" ", _FILTER.sub(" ", text)).strip()
+    if not question:
+        raise QuestionError("the question is empty", f"ask something, e.g. {EXAMPLE}")
+    words = content_tokens(question)
+    if not words:
+        raise QuestionError(
+            f"the question {question[:60]!r} has no words to search for",
+            f"ask about a person, place or event, e.g. {EXAMPLE}",
+        )
+    return Query(
+        text=question,
+        filters=QueryFilters(outlets=tuple(outlets), since=since, until=until),
+        words=words,
+        terms=list(dict.fromkeys(stem(w) for w in words)),
+        warnings=warnings,
+    )
