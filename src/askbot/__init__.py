@@ -2,10 +2,10 @@
 
 __version__ = "0.1.0"
 
-from askbot.errors import AskbotError  # noqa: E402
-from askbot.models import Answer, Article, Citation, Excerpt, IngestReport  # noqa: E402
-from askbot.service import AskBot  # noqa: E402
-from askbot.settings import Settings  # noqa: E402
+from askbot.errors import AskbotError
+from askbot.models import Answer, Article, Citation, Excerpt, IngestReport
+from askbot.service import AskBot
+from askbot.settings import Settings
 
 __all__ = [
     "Answer",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -80,7 +79,7 @@ def article_from_record(record: dict[str, Any]) -> Article:
             metadata[key] = value
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("article has no text (a non-empty \"text\" field is required)")
+        raise ValueError('article has no text (a non-empty "text" field is required)')
     authors = fields.get("authors") or ()
     if isinstance(authors, str):
         authors = (authors,)
@@ -163,6 +162,13 @@ def article_from_html(path: Path, raw: str) -> Article:
     )
 
 
+def _human(size: int) -> str:
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def _read_text(path: Path, max_bytes: int) -> str:
     """The file's text, or ValueError naming why it cannot be an article."""
     size = path.stat().st_size
@@ -170,7 +176,7 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise ValueError("empty file")
     if size > max_bytes:
         raise ValueError(
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"file is {_human(size)}, over the {_human(max_bytes)} limit "
             "(raise ASKBOT_MAX_FILE_MB to allow it)"
         )
     data = path.read_bytes()
@@ -276,5 +282,3 @@ def read_articles(paths: Iterable[Path], max_bytes: int) -> Iterator[Result]:
                     continue
                 seen[result.id] = str(item)
             yield result
-
-

@@ -79,7 +79,9 @@ def root(
 @app.command()
 @handled
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.jsonl .json .txt .md .html).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.jsonl .json .txt .md .html).")
+    ],
     index: IndexOption = None,
 ) -> None:
     """Add articles to the index (created if missing). Unchanged articles are skipped."""
@@ -169,8 +171,11 @@ def info(index: IndexOption = None, json_out: JsonOption = False) -> None:
         ("passages", f"{m.passages:,}"),
         ("model", m.embedder),
         ("dimension", str(m.dimension)),
-        ("chunker", f"{m.chunker.max_words} words, overlap {m.chunker.overlap_sentences}, "
-         f"headline embedded: {m.chunker.title_in_embedding}"),
+        (
+            "chunker",
+            f"{m.chunker.max_words} words, overlap {m.chunker.overlap_sentences}, "
+            f"headline embedded: {m.chunker.title_in_embedding}",
+        ),
         ("size on disk", f"{details.size_bytes / 1e6:.1f} MB"),
         ("created", m.created.isoformat()),
         ("last update", m.updated.isoformat()),
@@ -212,4 +217,3 @@ _register_eval()
 
 def main() -> None:
     app()
-

@@ -27,12 +27,12 @@ err_console = Console(stderr=True, highlight=False)
 
 def fail(error: AskbotError) -> NoReturn:
     """Prints an error as one line and exits with its status."""
-    err_console.print(f"[bold red]error:[/] {escape(str(error))}")
+    err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
     sys.exit(error.exit_code)
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]{escape(message)}[/]")
+    err_console.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
 
 
 @contextmanager

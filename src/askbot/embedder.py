@@ -89,7 +89,7 @@ class SentenceTransformerEmbedder:
                     from sentence_transformers import SentenceTransformer
 
                     self._model = SentenceTransformer(str(path), device="cpu")
-                except Exception as exc:  # noqa: BLE001 - any load failure means the same
+                except Exception as exc:
                     raise ModelError(
                         f"cannot load the embedding model from {path}: {exc}",
                         "check ASKBOT_MODEL points at a complete sentence-transformers model",

@@ -41,7 +41,7 @@ class QuestionError(InputError):
     """A question that cannot be asked (empty, only control characters, ...)."""
 
 
-class IndexError_(AskbotError):  # noqa: N801 - trailing underscore avoids the builtin
+class IndexError_(AskbotError):
     """The index directory cannot be used as it is."""
 
     exit_code = 3

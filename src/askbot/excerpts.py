@@ -81,9 +81,7 @@ def _slice(row: PassageRow, span: Span) -> str:
 
 def idf_weights(terms: Sequence[str], df: Mapping[str, int], total: int) -> dict[str, float]:
     """BM25's IDF of each query term; a term the corpus never uses weighs the most."""
-    return {
-        t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms
-    }
+    return {t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
 
 
 def coverage(text: str, weights: Mapping[str, float]) -> float:
@@ -142,9 +140,7 @@ def select(
     chosen: list[tuple[_Unit, set[str]]] = []
     for unit in candidates:
         signature = _signature(unit.text)
-        duplicate_of = next(
-            (c for c, sig in chosen if _near_duplicate(signature, sig)), None
-        )
+        duplicate_of = next((c for c, sig in chosen if _near_duplicate(signature, sig)), None)
         if duplicate_of is not None:
             if duplicate_of.row.article_id != unit.row.article_id and all(
                 c.article_id != unit.row.article_id for c in duplicate_of.also_in

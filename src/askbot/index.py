@@ -80,9 +80,7 @@ class Index:
     # -- opening ------------------------------------------------------------------------
 
     @classmethod
-    def create(
-        cls, path: Path, *, embedder: str, dimension: int, chunker: ChunkerConfig
-    ) -> Index:
+    def create(cls, path: Path, *, embedder: str, dimension: int, chunker: ChunkerConfig) -> Index:
         """Builds an empty index in a temporary folder, then renames it into place."""
         if path.exists() and any(path.iterdir()):
             raise IndexCorruptError(
@@ -124,7 +122,9 @@ class Index:
         try:
             raw = json.loads(manifest_path.read_text())
         except (OSError, ValueError) as exc:
-            raise IndexCorruptError(f"{manifest_path} is damaged ({exc})", _rebuild_hint(path))
+            raise IndexCorruptError(
+                f"{manifest_path} is damaged ({exc})", _rebuild_hint(path)
+            ) from exc
         version = raw.get("format_version") if isinstance(raw, dict) else None
         if version != FORMAT_VERSION:
             raise IndexIncompatibleError(
@@ -142,7 +142,7 @@ class Index:
             raise IndexCorruptError(f"{path / STORE} is missing", _rebuild_hint(path))
         try:
             store = PassageStore(path / STORE)
-        except Exception as exc:  # noqa: BLE001 - sqlite3 raises several kinds for bad files
+        except Exception as exc:
             raise IndexCorruptError(
                 f"{path / STORE} is damaged ({exc})", _rebuild_hint(path)
             ) from exc
@@ -160,8 +160,10 @@ class Index:
         """Loads the vectors of the current generation if another process committed one."""
         try:
             generation = int(self.store.get_meta("generation") or 0)
-        except Exception as exc:  # noqa: BLE001
-            raise IndexCorruptError(f"{self.path / STORE} is damaged ({exc})", _rebuild_hint(self.path)) from exc
+        except Exception as exc:
+            raise IndexCorruptError(
+                f"{self.path / STORE} is damaged ({exc})", _rebuild_hint(self.path)
+            ) from exc
         if generation == self.generation:
             return False
         vectors_path = _vectors_path(self.path, generation)
@@ -169,10 +171,8 @@ class Index:
             raise IndexCorruptError(f"{vectors_path} is missing", _rebuild_hint(self.path))
         try:
             vectors = VectorIndex.load(vectors_path)
-        except Exception as exc:  # noqa: BLE001 - faiss raises RuntimeError for bad files
-            raise IndexCorruptError(
-                f"{vectors_path} is damaged", _rebuild_hint(self.path)
-            ) from exc
+        except Exception as exc:
+            raise IndexCorruptError(f"{vectors_path} is damaged", _rebuild_hint(self.path)) from exc
         _, passages = self.store.counts()
         if len(vectors) != passages or vectors.dimension != self.manifest.dimension:
             raise IndexCorruptError(

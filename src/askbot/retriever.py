@@ -51,9 +51,7 @@ class Retriever:
     def search(self, query: Query, vector: NDArray[np.float32], mode: Mode) -> list[Hit]:
         """Passages best first, at most ``candidates`` of them."""
         allowed = (
-            self._index.store.filtered_passage_ids(query.filters)
-            if query.filters.active
-            else None
+            self._index.store.filtered_passage_ids(query.filters) if query.filters.active else None
         )
         if allowed is not None and not allowed:
             return []

@@ -121,9 +121,7 @@ class AskBot:
 
     # -- writing ------------------------------------------------------------------------
 
-    def ingest_paths(
-        self, paths: Sequence[Path], progress: Progress | None = None
-    ) -> IngestReport:
+    def ingest_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         return self.ingest_articles(read_articles(paths, max_bytes), progress)
 

@@ -253,7 +253,9 @@ class PassageStore:
                     owners[int(pid)] = str(article_id)
         return owners
 
-    def bm25(self, match: str, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+    def bm25(
+        self, match: str, limit: int, allowed: set[int] | None = None
+    ) -> list[tuple[int, float]]:
         """Top passages for an FTS5 MATCH expression, best first, with positive scores."""
         sql = (
             "SELECT rowid, bm25(passages_fts, ?, ?) AS s FROM passages_fts "
@@ -270,9 +272,10 @@ class PassageStore:
     def document_frequencies(self) -> dict[str, int]:
         """Stemmed term -> number of passages containing it (for keyword weighting)."""
         with self._lock:
-            return {str(t): int(d) for t, d in self._conn.execute(
-                "SELECT term, doc FROM passages_vocab"
-            )}
+            return {
+                str(t): int(d)
+                for t, d in self._conn.execute("SELECT term, doc FROM passages_vocab")
+            }
 
     def filtered_passage_ids(self, filters: QueryFilters) -> set[int]:
         clauses: list[str] = []

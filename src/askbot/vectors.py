@@ -56,7 +56,11 @@ class VectorIndex:
     def reconstruct(self, ids: list[int]) -> NDArray[np.float32]:
         """The stored vectors of these passage ids, one row each."""
         rows = [self._index.reconstruct(int(i)) for i in ids]
-        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension), np.float32)
+        return (
+            np.vstack(rows).astype(np.float32)
+            if rows
+            else np.zeros((0, self.dimension), np.float32)
+        )
 
     def search(
         self, vector: NDArray[np.float32], limit: int, allowed: set[int] | None = None

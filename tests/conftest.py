@@ -1,0 +1,58 @@
+"""Shared fixtures: fast indexes on a fake embedder, and one real-model index per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from askbot.embedder import SentenceTransformerEmbedder
+from askbot.sample import sample_dir
+from askbot.service import AskBot
+from askbot.settings import Settings
+from fakes import HashingEmbedder
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read a developer's ASKBOT_* or SLACK_* variables."""
+    for name in list(os.environ):
+        if name.startswith(("ASKBOT_", "SLACK_")):
+            monkeypatch.delenv(name)
+
+
+def make_settings(index: Path, **overrides: object) -> Settings:
+    return Settings(index=index, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def fake_bot(tmp_path: Path) -> Iterator[AskBot]:
+    """The sample corpus indexed with the deterministic fake embedder."""
+    bot = AskBot.open(make_settings(tmp_path / "index"), HashingEmbedder(), create=True)
+    bot.ingest_paths([sample_dir()])
+    yield bot
+    bot.close()
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    embedder = SentenceTransformerEmbedder()
+    embedder.warm_up()
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def real_bot(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[AskBot]:
+    """The sample corpus indexed with the real all-MiniLM-L6-v2 model."""
+    path = tmp_path_factory.mktemp("real") / "index"
+    bot = AskBot.open(Settings(index=path), real_embedder, create=True)
+    bot.ingest_paths([sample_dir()])
+    yield bot
+    bot.close()

@@ -1,0 +1,125 @@
+"""The engine's answers on the fake embedder: verbatim offsets, filters, abstention."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from askbot.models import Answer, Article
+from askbot.service import AskBot
+from askbot.settings import Settings
+from fakes import HashingEmbedder
+
+VOCABULARY = [
+    "Lavrov",
+    "war",
+    "Russia",
+    "troops",
+    "border",
+    "NATO",
+    "Ukraine",
+    "Blinken",
+    "sanctions",
+    "panic",
+    "Zelensky",
+    "Kremlin",
+    "invasion",
+    "Putin",
+    "said",
+    "Friday",
+    "130,000",
+    "radio",
+    "Reuters",
+    "economy",
+    "Crimea",
+    "Macron",
+    "guarantees",
+]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=8), k=st.integers(1, 6))
+def test_every_excerpt_is_the_article_text_at_its_offsets(
+    fake_bot: AskBot, words: list[str], k: int
+) -> None:
+    answer = fake_bot.ask(" ".join(words), k=k)
+    assert len(answer.excerpts) <= k
+    for excerpt in answer.excerpts:
+        article = fake_bot.article(excerpt.article_id)
+        assert article is not None
+        assert article.text[excerpt.start : excerpt.end] == excerpt.text
+        for other in excerpt.also_in:
+            other_article = fake_bot.article(other.article_id)
+            assert other_article is not None and other.end > other.start
+        regions = [(e.article_id, e.start, e.end) for e in answer.excerpts]
+        for a in regions:
+            for b in regions:
+                if a is not b and a[0] == b[0]:
+                    assert a[2] <= b[1] or b[2] <= a[1], "excerpts overlap"
+
+
+def test_boilerplate_is_never_quoted(fake_bot: AskBot) -> None:
+    answer = fake_bot.ask("sign up to receive our latest news submitting form agree terms", k=10)
+    assert all(
+        "Sign up" not in e.text and "submitting this form" not in e.text for e in answer.excerpts
+    )
+
+
+def test_answer_json_has_the_public_fields(fake_bot: AskBot) -> None:
+    data = json.loads(fake_bot.ask("Lavrov war").model_dump_json())
+    assert {"question", "answered", "excerpts", "timings"} <= data.keys()
+    for excerpt in data["excerpts"]:
+        assert {
+            "text",
+            "article_id",
+            "title",
+            "source",
+            "published",
+            "url",
+            "start",
+            "end",
+            "score",
+        } <= excerpt.keys()
+    assert Answer.model_validate(data).question == "Lavrov war"
+
+
+def test_filters_restrict_outlet_and_dates(tmp_path: Path) -> None:
+    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
+    bot.ingest_articles(
+        [
+            Article(
+                id="r",
+                text="Troops massed at the border.",
+                source="Reuters",
+                published=date(2022, 1, 20),
+            ),
+            Article(
+                id="b",
+                text="Troops massed at the border again.",
+                source="BBC",
+                published=date(2022, 2, 5),
+            ),
+        ]
+    )
+    assert {e.article_id for e in bot.ask("outlet:reuters troops border").excerpts} == {"r"}
+    assert {e.article_id for e in bot.ask("since:2022-02-01 troops border").excerpts} == {"b"}
+    nothing = bot.ask("until:2021-01-01 troops border")
+    assert not nothing.answered and nothing.reason
+    assert nothing.filters.until == date(2021, 1, 1)
+
+
+def test_no_matching_words_abstains(fake_bot: AskBot) -> None:
+    answer = fake_bot.ask("quantum chromodynamics lattice gauge")
+    assert not answer.answered and answer.excerpts == ()
+    assert answer.reason
+
+
+def test_huge_question_is_truncated_not_failed(fake_bot: AskBot) -> None:
+    answer = fake_bot.ask("Lavrov war " * 10_000)
+    assert answer.warnings and len(answer.question) <= 1000

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from askbot.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexIncompatibleError,
+    IndexMissingError,
+)
+from askbot.index import Index
+from askbot.models import Article
+from askbot.service import AskBot
+from askbot.settings import Settings
+from fakes import HashingEmbedder
+
+TESTS = Path(__file__).parent
+
+
+def open_bot(path: Path, **kw: object) -> AskBot:
+    return AskBot.open(Settings(index=path, **kw), HashingEmbedder(), create=True)  # type: ignore[arg-type]
+
+
+def test_reingest_unchanged_changes_nothing_and_changed_replaces(tmp_path: Path) -> None:
+    bot = open_bot(tmp_path / "i")
+    first = bot.ingest_articles([Article(id="a", text="Troops gathered. Talks failed.")])
+    assert (first.added, first.passages) == (1, 1)
+    generation = bot.index.generation
+    again = bot.ingest_articles([Article(id="a", text="Troops gathered. Talks failed.")])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    assert bot.index.generation == generation  # nothing was written
+    changed = bot.ingest_articles([Article(id="a", text="Troops withdrew. Talks resumed.")])
+    assert changed.updated == 1
+    assert bot.info().manifest.passages == 1 and len(bot.index.vectors) == 1
+    assert bot.article("a").text == "Troops withdrew. Talks resumed."  # type: ignore[union-attr]
+    assert "withdrew" in bot.ask("Did troops withdraw?").excerpts[0].text
+
+
+def test_remove_and_info(tmp_path: Path) -> None:
+    bot = open_bot(tmp_path / "i")
+    bot.ingest_articles([Article(id="a", text="One."), Article(id="b", text="Two.")])
+    removed, missing = bot.remove(["a", "zzz"])
+    assert (removed, missing) == (["a"], ["zzz"])
+    info = bot.info()
+    assert (info.manifest.articles, info.manifest.passages) == (1, 1)
+    assert len(bot.index.vectors) == 1
+    reopened = Index.open(tmp_path / "i")
+    assert (reopened.manifest.articles, len(reopened.vectors)) == (1, 1)
+
+
+def test_missing_index_names_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match=r"no index at .* — build one with: askbot ingest"):
+        AskBot.open(Settings(index=tmp_path / "none"), HashingEmbedder())
+
+
+def test_other_model_is_refused(tmp_path: Path) -> None:
+    open_bot(tmp_path / "i").close()
+    with pytest.raises(IndexIncompatibleError, match="built with model 'test-hashing-64'"):
+        AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(dimension=32))
+
+
+def test_other_format_is_refused(tmp_path: Path) -> None:
+    open_bot(tmp_path / "i").close()
+    manifest = tmp_path / "i" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["format_version"] = 99
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexIncompatibleError, match="format 99"):
+        Index.open(tmp_path / "i")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: (p / "manifest.json").write_text("{not json"), "manifest.json is damaged"),
+        (lambda p: (p / "passages.sqlite3").unlink(), "passages.sqlite3 is missing"),
+        (
+            lambda p: (p / "passages.sqlite3").write_bytes(b"garbage" * 100),
+            "passages.sqlite3 is damaged",
+        ),
+        (lambda p: next(p.glob("vectors-*.faiss")).unlink(), r"vectors-\d+.faiss is missing"),
+        (
+            lambda p: next(p.glob("vectors-*.faiss")).write_bytes(b"xx"),
+            r"vectors-\d+.faiss is damaged",
+        ),
+    ],
+)
+def test_damaged_index_is_one_clear_error(tmp_path: Path, damage, message: str) -> None:  # type: ignore[no-untyped-def]
+    bot = open_bot(tmp_path / "i")
+    bot.ingest_articles([Article(id="a", text="One.")])
+    bot.close()
+    for extra in (tmp_path / "i").glob("passages.sqlite3-*"):
+        extra.unlink()
+    damage(tmp_path / "i")
+    with pytest.raises(IndexCorruptError, match=message) as caught:
+        Index.open(tmp_path / "i")
+    assert "ingest your articles again" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path: Path) -> None:
+    bot = open_bot(tmp_path / "i", lock_timeout=0)
+    other = AskBot.open(Settings(index=tmp_path / "i", lock_timeout=0), HashingEmbedder())
+    with bot.index.writer(0), pytest.raises(IndexBusyError, match="another askbot process"):
+        other.ingest_articles([Article(id="x", text="X.")])
+
+
+def test_interrupted_ingest_rolls_back(tmp_path: Path) -> None:
+    bot = open_bot(tmp_path / "i")
+    bot.ingest_articles([Article(id="a", text="Old article.")])
+
+    def explode(done: int, passages: int, total: int) -> None:
+        if passages:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bot.ingest_articles([Article(id=f"n{i}", text=f"New {i}.") for i in range(3)], explode)
+    assert bot.info().manifest.articles == 1
+    assert len(bot.index.vectors) == 1
+    assert Index.open(tmp_path / "i").store.counts() == (1, 1)
+
+
+def _worker(index: Path, count: int, pause: float) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    return subprocess.Popen(
+        [sys.executable, str(TESTS / "ingest_worker.py"), str(index), str(count), str(pause)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_killed_ingest_leaves_previous_index_usable(tmp_path: Path) -> None:
+    path = tmp_path / "i"
+    bot = open_bot(path)
+    bot.ingest_articles([Article(id="keep", text="Lavrov said there will be no war.")])
+    bot.close()
+
+    worker = _worker(path, count=200, pause=0.3)
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        if line.startswith("progress") and int(line.split()[2]) > 0:
+            break  # passages are written inside the open transaction
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+
+    survivor = AskBot.open(Settings(index=path), HashingEmbedder())
+    assert survivor.index.store.counts() == (1, 1)
+    answer = survivor.ask("What did Lavrov say about war?")
+    assert answer.excerpts[0].article_id == "keep"
+    # And the index still takes writes.
+    survivor.ingest_articles([Article(id="new", text="Fresh text.")])
+    assert survivor.index.store.counts() == (2, 2)
+
+
+def test_concurrent_ingests_never_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "i"
+    open_bot(path).close()
+    first = _worker(path, count=30, pause=0.5)
+    second = _worker(path, count=30, pause=0.0)
+    outputs = [p.communicate(timeout=60) for p in (first, second)]
+    codes = [first.returncode, second.returncode]
+    assert 0 in codes
+    loser = [out for (out, err), code in zip(outputs, codes, strict=True) if code != 0]
+    for _, err in [o for o, c in zip(outputs, codes, strict=True) if c != 0]:
+        assert "another askbot process is writing" in err
+    assert len(loser) <= 1
+    index = Index.open(path)
+    assert index.store.counts() == (30, len(index.vectors))
