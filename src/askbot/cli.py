@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,6 +29,13 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Retriever(StrEnum):
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
 
 IndexOption = Annotated[
     Path | None,
@@ -110,13 +118,13 @@ def ask(
     k: KOption = None,
     json_out: JsonOption = False,
     retriever: Annotated[
-        str | None, typer.Option(help="hybrid, dense or bm25 [default: hybrid]")
+        Retriever | None, typer.Option(help="Which search to use [default: hybrid]")
     ] = None,
 ) -> None:
     """Answer one question with cited excerpts (or say the articles don't answer it)."""
-    settings = settings_for(index, retriever=retriever)
+    settings = settings_for(index, retriever=retriever.value if retriever else None)
     with AskBot.open_or_sample(settings, notice=warn) as bot:
-        answer = bot.ask(question, k=k, retriever=settings.retriever)  # type: ignore[arg-type]
+        answer = bot.ask(question, k=k)
     if json_out:
         print(answer.model_dump_json(indent=2))
     else:

@@ -142,7 +142,7 @@ class IngestReport(Record):
 class ChunkerConfig(Record):
     """How articles are cut into passages; stored in the manifest."""
 
-    max_words: int = 120
+    max_words: int = 200
     overlap_sentences: int = 0
     title_in_embedding: bool = True
 

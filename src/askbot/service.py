@@ -19,7 +19,7 @@ from askbot.index import Index, destroy
 from askbot.ingest import Progress, ingest
 from askbot.models import Answer, Article, IndexInfo, IngestReport, Skipped, Timings
 from askbot.query import parse_question
-from askbot.retriever import MODES, Mode, Retriever
+from askbot.retriever import Mode, Retriever
 from askbot.sample import sample_dir
 from askbot.settings import Settings
 
@@ -39,7 +39,13 @@ class AskBot:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._retriever = Retriever(index, candidates=settings.candidates, rrf_k=settings.rrf_k)
+        self._retriever = Retriever(
+            index,
+            candidates=settings.candidates,
+            fusion=settings.fusion,
+            dense_weight=settings.dense_weight,
+            rrf_k=settings.rrf_k,
+        )
         self._idf_lock = threading.Lock()
         self._idf_generation = -2
         self._df: dict[str, int] = {}
@@ -167,9 +173,7 @@ class AskBot:
         started = time.perf_counter()
         query = parse_question(question, self.settings.max_question_chars)
         k = max(1, min(k or self.settings.top_k, 20))
-        mode: Mode = retriever or self.settings.retriever  # type: ignore[assignment]
-        if mode not in MODES:
-            mode = "hybrid"
+        mode: Mode = retriever or self.settings.retriever
         self.index.refresh()
 
         vector = self.embedder.embed([query.text], "query")[0]

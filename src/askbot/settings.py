@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,15 +33,19 @@ class Settings(BaseSettings):
     batch_size: int = Field(64, ge=1, description="Passages per embedding batch.")
 
     # Chunking (applies when an index is created; an index keeps its own)
-    chunk_words: int = Field(120, ge=10, description="Target passage length in words.")
+    chunk_words: int = Field(200, ge=10, description="Target passage length in words.")
     chunk_overlap: int = Field(0, ge=0, description="Sentences shared by adjacent passages.")
     title_in_embedding: bool = Field(True, description="Prefix the headline to embedded text.")
 
     # Answering
     top_k: int = Field(3, ge=1, le=20, description="Excerpts per answer.")
     candidates: int = Field(50, ge=5, description="Passages fetched from each retriever.")
-    retriever: str = Field("hybrid", pattern="^(hybrid|dense|bm25)$")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    fusion: Literal["convex", "rrf"] = Field("convex", description="How hybrid fuses.")
+    dense_weight: float = Field(
+        0.6, ge=0, le=1, description="Weight of cosine against normalised BM25 (convex)."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (rrf).")
     min_confidence: float = Field(
         0.30, description="Below this evidence score askbot says the articles do not answer."
     )
