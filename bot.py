@@ -1,0 +1,26 @@
+"""Runs askbot in Slack: ``python bot.py`` (Socket Mode when SLACK_APP_TOKEN is set).
+
+The same as ``askbot slack``; settings come from the environment or a ``.env`` file.
+"""
+
+from askbot import slack
+from askbot.console import fail, warn
+from askbot.errors import AskbotError
+from askbot.service import AskBot
+from askbot.settings import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    try:
+        mode = slack.check_settings(settings, None)
+        bot = AskBot.open_or_sample(settings, notice=warn)
+        slack.run(settings, bot, mode=mode, host="127.0.0.1", port=3000)
+    except AskbotError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

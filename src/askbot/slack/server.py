@@ -1,0 +1,137 @@
+"""Running the Bolt app: over Socket Mode, or as an HTTP server for the Events API.
+
+HTTP mode serves events, slash commands and interactivity at one path, ``/slack/events``,
+on a threading server (Bolt's own development server binds every interface and handles one
+request at a time).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Literal, cast
+
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from askbot.errors import ConfigError
+from askbot.service import AskBot
+from askbot.settings import Settings
+from askbot.slack.app import build_app
+
+log = logging.getLogger("askbot.slack")
+
+Mode = Literal["socket", "http"]
+EVENTS_PATH = "/slack/events"
+
+
+def check_settings(settings: Settings, mode: str | None) -> Mode:
+    """The mode to run in, once every setting it needs is there (else a one-line error).
+
+    Without a mode, Socket Mode is chosen when ``SLACK_APP_TOKEN`` is set.
+    """
+    if mode not in (None, "socket", "http"):
+        raise ConfigError(f"unknown Slack mode {mode!r}", "use --mode socket or --mode http")
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set",
+            "export the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page",
+        )
+    resolved: Mode = mode or ("socket" if settings.slack_app_token else "http")  # type: ignore[assignment]
+    if resolved == "socket" and settings.slack_app_token is None:
+        raise ConfigError(
+            "SLACK_APP_TOKEN is not set (Socket Mode needs it)",
+            "export an app-level token (xapp-…) with connections:write, or use --mode http",
+        )
+    if resolved == "http" and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set (HTTP mode needs it to check requests)",
+            "export the Signing Secret from your app's Basic Information page",
+        )
+    return resolved
+
+
+class _BoltHandler(BaseHTTPRequestHandler):
+    server: BoltHTTPServer
+
+    def do_POST(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path != EVENTS_PATH:
+            self._reply(404, {}, "")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8")
+        headers: dict[str, str | Sequence[str]] = {}
+        for name, value in self.headers.items():
+            previous = headers.get(name.lower())
+            headers[name.lower()] = [*previous, value] if previous else [value]
+        response = self.server.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
+        self._reply(response.status, response.headers, response.body)
+
+    def do_GET(self) -> None:
+        self._reply(404, {}, "")
+
+    def _reply(self, status: int, headers: Mapping[str, Sequence[str]], body: str) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        for name, values in headers.items():
+            if name.lower() == "content-length":
+                continue
+            for value in values:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+class BoltHTTPServer(ThreadingHTTPServer):
+    """An HTTP server that hands every POST to ``/slack/events`` to a Bolt app."""
+
+    daemon_threads = True
+
+    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 3000) -> None:
+        self.app = app
+        super().__init__((host, port), _BoltHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = cast(tuple[str, int], self.server_address[:2])
+        return f"http://{host}:{port}{EVENTS_PATH}"
+
+
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    if settings.slack_app_token is None:
+        raise ConfigError("SLACK_APP_TOKEN is not set", "export an app-level token (xapp-…)")
+    # The app's client carries SLACK_API_URL, so apps.connections.open goes there too.
+    return SocketModeHandler(
+        app, settings.slack_app_token.get_secret_value(), web_client=app.client
+    )
+
+
+def run(settings: Settings, bot: AskBot, *, mode: str | None, host: str, port: int) -> None:
+    """Answers Slack until interrupted. The index and model are loaded here, once."""
+    resolved = check_settings(settings, mode)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Load the model now: the first question should not be the slow one, and a model that
+    # cannot load should stop the start, not fail every answer.
+    bot.embedder.embed(["warm up"], "query")
+    app, handlers = build_app(settings, bot)
+    try:
+        if resolved == "socket":
+            log.info("askbot is connecting to Slack over Socket Mode")
+            socket_mode_handler(app, settings).start()  # type: ignore[no-untyped-call]
+        else:
+            server = BoltHTTPServer(app, host, port)
+            log.info("askbot is answering Slack at %s", server.url)
+            try:
+                server.serve_forever()
+            finally:
+                server.server_close()
+    finally:
+        handlers.close()
