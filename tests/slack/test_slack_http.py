@@ -408,3 +408,12 @@ def test_mention_end_to_end_with_the_real_model(
     (post,) = fake_slack.wait_for("chat.postMessage", timeout=20)
     assert post.body["thread_ts"] == ts
     assert "If it depends on Russia, then there will be no war" in all_text(post)
+
+
+def test_url_verification_is_answered_with_the_challenge(
+    start_slack: StartSlack, fake_bot: AskBot
+) -> None:
+    slack = start_slack(fake_bot)
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    reply = slack.post(body, "application/json")
+    assert reply.status == 200 and reply.json() == {"challenge": "c-123"}

@@ -41,7 +41,7 @@ from askbot.slack.blocks import (
 )
 from askbot.slack.feedback import FeedbackLog, Vote, entry, read_value
 from askbot.slack.guard import RateLimiter, RecentKeys
-from askbot.slack.mrkdwn import escape, question_text
+from askbot.slack.mrkdwn import escape, escape_within, question_text
 
 log = logging.getLogger("askbot.slack")
 
@@ -50,6 +50,8 @@ Event = dict[str, Any]
 # joins, bot posts) is not a question.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
 USER_ID = re.compile(r"[UW][A-Z0-9]+")
+# Escaped characters of a question shown above its answer.
+INTRO_LIMIT = 2000
 
 
 class Answerer(Protocol):
@@ -281,11 +283,12 @@ class SlackAnswerer:
         if wait:
             ack(text=self._too_fast(wait))
             return
-        ack(text=f"Looking that up: {escape(question)}")
+        ack(text=f"Looking that up: {escape_within(question, INTRO_LIMIT)}")
         self._later(self._answer_command, question, command["response_url"])
 
     def _answer_command(self, question: str, response_url: str) -> None:
-        message = self._compose(question, intro=f"*You asked:* {escape(question)}", share=True)
+        intro = f"*You asked:* {escape_within(question, INTRO_LIMIT)}"
+        message = self._compose(question, intro=intro, share=True)
         self._respond(response_url, message, response_type="ephemeral")
 
     # -- buttons ------------------------------------------------------------------------
@@ -332,7 +335,8 @@ class SlackAnswerer:
         if cited is None:
             log.warning("ignoring a share click with an unreadable value")
             return
-        intro = f"{_person(body['user']['id'])} shared an answer to: {escape(cited.question)}"
+        asked = escape_within(cited.question, INTRO_LIMIT)
+        intro = f"{_person(body['user']['id'])} shared an answer to: {asked}"
         # Ephemeral messages cannot be turned into channel messages, and the bot keeps no
         # copy, so the question is asked again and the answer posted for everyone.
         message = self._compose(cited.question, intro=intro)

@@ -12,14 +12,19 @@ from typing import Any
 
 from askbot.models import Answer, Citation, Excerpt
 from askbot.slack.feedback import button_value
-from askbot.slack.mrkdwn import escape, escape_within, link
+from askbot.slack.mrkdwn import escape_within, link
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 TEXT_LIMIT = 40_000
-# Room left for the quotes once sources, notes, buttons and the fallback text are counted.
-QUOTES_BUDGET = 30_000
+# Headroom under TEXT_LIMIT for the intro, notes, footer, buttons and fallback text.
+OVERHEAD = 6_000
+# Quotes shorter than this say too little: fewer excerpts are shown instead.
+MIN_QUOTE = 300
+# Escaped characters of a headline, an outlet; and the most a source line may take.
 HEADLINE_LIMIT = 300
+OUTLET_LIMIT = 100
+SOURCE_LIMIT = 1500
 ALSO_IN_SHOWN = 5
 FALLBACK_LIMIT = 500
 
@@ -64,47 +69,48 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def source_line(citation: Citation) -> str:
     """``<url|headline> · outlet · date`` in mrkdwn, leaving out what the article lacks."""
-    headline = _cut(citation.title or f"(untitled: {citation.article_id})", HEADLINE_LIMIT)
-    parts = [link(citation.url, headline)]
+    headline = citation.title or f"(untitled: {citation.article_id})"
+    parts = [link(citation.url, headline, HEADLINE_LIMIT)]
     if citation.source:
-        parts.append(escape(_cut(citation.source, HEADLINE_LIMIT)))
+        parts.append(escape_within(citation.source, OUTLET_LIMIT))
     if citation.published:
         parts.append(citation.published.isoformat())
     return " · ".join(parts)
 
 
-def _also_in(excerpt: Excerpt) -> str:
+def _also_in(excerpt: Excerpt, *, linked: bool) -> str:
     names = []
     for other in excerpt.also_in[:ALSO_IN_SHOWN]:
         label = other.source or other.title or other.article_id
-        names.append(link(other.url, _cut(label, HEADLINE_LIMIT // 3)))
+        names.append(link(other.url if linked else None, label, OUTLET_LIMIT))
     more = len(excerpt.also_in) - ALSO_IN_SHOWN
     if more > 0:
         names.append(f"{more} more")
     return "also in: " + ", ".join(names)
 
 
-def _excerpt_blocks(number: int, excerpt: Excerpt, budget: int) -> list[Block]:
+def _source(number: int, excerpt: Excerpt) -> str:
+    """The numbered source line, and other outlets, in at most SOURCE_LIMIT characters."""
     source = f"*{number}.* {source_line(excerpt)}"
-    if excerpt.also_in:
-        source += "\n" + _also_in(excerpt)
-    return [_section(escape_within(excerpt.text, budget, quoted=True)), _context(source)]
+    if not excerpt.also_in:
+        return source
+    # Long addresses go first, then the names; the count always fits.
+    for also in (_also_in(excerpt, linked=True), _also_in(excerpt, linked=False)):
+        if len(source) + 1 + len(also) <= SOURCE_LIMIT:
+            return f"{source}\n{also}"
+    return f"{source}\nalso in {len(excerpt.also_in)} other article(s)"
 
 
 def _fallback(answer: Answer) -> str:
-    if not answer.answered:
-        return escape(_cut(f"The articles don't answer this: {answer.reason}.", FALLBACK_LIMIT))
+    if not answer.answered or not answer.excerpts:
+        return escape_within(f"The articles don't answer this: {answer.reason}.", FALLBACK_LIMIT)
     first = answer.excerpts[0]
-    where = _cut(first.title or first.source or first.article_id, 100)
+    where = escape_within(first.title or first.source or first.article_id, 100)
     count = len(answer.excerpts)
     summary = f"{count} excerpt{'s' if count > 1 else ''}: “{first.text}”"
-    return escape(_cut(summary, FALLBACK_LIMIT - len(where) - 4)) + " — " + escape(where)
+    return escape_within(summary, FALLBACK_LIMIT - len(where) - 3) + " — " + where
 
 
 def answer_message(
@@ -124,7 +130,7 @@ def answer_message(
     if intro:
         head.append(_section(intro))
     if answer.warnings:
-        notes = "\n".join(f"note: {escape(w)}" for w in answer.warnings)
+        notes = "\n".join(f"note: {escape_within(w, 300)}" for w in answer.warnings[:5])
         head.append(_context(notes))
 
     buttons = [
@@ -138,29 +144,31 @@ def answer_message(
     tail: list[Block] = [{"type": "actions", "elements": buttons}]
 
     if not answer.answered:
-        reason = escape(f"The articles don't answer this: {answer.reason}.")
+        reason = escape_within(f"The articles don't answer this: {answer.reason}.", SECTION_LIMIT)
         return Message(text=_fallback(answer), blocks=[*head, _section(reason), *tail])
 
-    excerpts = answer.excerpts
+    # Sources are short and say where a quote is from: they are kept whole, and the quotes
+    # share what is left of Slack's limits. Fewer, longer quotes beat many stubs.
     room = (MAX_BLOCKS - len(head) - len(tail) - 1) // 2  # 1: the footer
-    budget = min(SECTION_LIMIT, QUOTES_BUDGET // max(1, min(room, len(excerpts))))
-    fallback = _fallback(answer)
-    # What the footer, head, buttons and fallback may need; the quotes get the rest.
-    spent = len(fallback) + message_size(Message("", [*head, *tail])) + 200
-    body: list[Block] = []
-    for number, excerpt in enumerate(excerpts[:room], start=1):
-        blocks = _excerpt_blocks(number, excerpt, budget)
-        size = message_size(Message("", blocks))
-        if spent + size > TEXT_LIMIT:
+    sources = [_source(n, e) for n, e in enumerate(answer.excerpts[:room], start=1)]
+    fixed = message_size(Message(_fallback(answer), [*head, *tail])) + OVERHEAD
+    budget = 0
+    while sources:
+        budget = (TEXT_LIMIT - fixed - sum(map(len, sources))) // len(sources)
+        if budget >= MIN_QUOTE or len(sources) == 1:
             break
-        body.extend(blocks)
-        spent += size
+        sources.pop()
+    budget = max(0, min(SECTION_LIMIT, budget)) if sources else 0
+    body: list[Block] = []
+    for excerpt, source in zip(answer.excerpts, sources, strict=False):
+        body.append(_section(escape_within(excerpt.text, budget, quoted=True)))
+        body.append(_context(source))
     footer = f"confidence {answer.confidence:.2f} · {answer.timings.total_ms:.0f} ms"
-    hidden = len(excerpts) - len(body) // 2
+    hidden = len(answer.excerpts) - len(sources)
     if hidden:
         footer = f"{hidden} more excerpt(s) not shown · " + footer
     body.append(_context(footer))
-    return Message(text=fallback, blocks=[*head, *body, *tail])
+    return Message(text=_fallback(answer), blocks=[*head, *body, *tail])
 
 
 def notice_message(text: str) -> Message:

@@ -56,10 +56,13 @@ def safe_url(url: str | None) -> str | None:
     return encoded if len(encoded) <= URL_LIMIT else None
 
 
-def link(url: str | None, label: str) -> str:
-    """``<url|label>`` when the url is safe to link, else the escaped label alone."""
+def link(url: str | None, label: str, limit: int = 3000) -> str:
+    """``<url|label>`` when the url is safe to link, else the escaped label alone.
+
+    The escaped label is cut to ``limit`` characters.
+    """
     target = safe_url(url)
-    label = escape(label)
+    label = escape_within(label, limit)
     return f"<{target}|{label}>" if target else label
 
 
