@@ -103,3 +103,35 @@ def test_errors_are_one_line_with_status(tmp_path: Path) -> None:
 def test_module_entry_point_and_version() -> None:
     code, out, _ = invoke("--version")
     assert code == 0 and out.startswith("askbot ")
+
+
+def test_eval_a_question_set_against_the_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    seeds = ["000_82e5f7c5c58a7ce4", "003_37d6d66e19b10c03"]
+    lines = [
+        {
+            "id": "war",
+            "question": "What did Lavrov say about war?",
+            "answers": ["no war"],
+            "article_ids": seeds,
+        },
+        {"id": "off", "question": "Who won the 2018 FIFA World Cup?", "answerable": False},
+        {"id": "bad", "question": ""},
+    ]
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    code, out, err = invoke("eval", str(questions), "--json", "--report", "report")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["n"] == 2 and result["counts"]["skipped"] == 1
+    assert result["metrics"]["recall@5"] == 1.0
+    assert result["metrics"]["answer_found@3"] == 1.0
+    assert result["metrics"]["abstain_precision"] == 1.0
+    assert result["metrics"]["abstain_recall"] == 1.0
+    assert f"{questions}:3: question without text" in err
+    assert (tmp_path / "report" / "summary.md").is_file()
+
+    code, _, err = invoke("eval", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and err.strip().count("\n") == 0 and "no such file" in err

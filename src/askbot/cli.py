@@ -43,6 +43,9 @@ IndexOption = Annotated[
 ]
 KOption = Annotated[int | None, typer.Option("-k", "--k", min=1, max=20, help="Excerpts to show.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON record instead.")]
+RetrieverOption = Annotated[
+    Retriever | None, typer.Option(help="Which search to use [default: hybrid]")
+]
 
 
 def handled(command: F) -> F:
@@ -117,9 +120,7 @@ def ask(
     index: IndexOption = None,
     k: KOption = None,
     json_out: JsonOption = False,
-    retriever: Annotated[
-        Retriever | None, typer.Option(help="Which search to use [default: hybrid]")
-    ] = None,
+    retriever: RetrieverOption = None,
 ) -> None:
     """Answer one question with cited excerpts (or say the articles don't answer it)."""
     settings = settings_for(index, retriever=retriever.value if retriever else None)
@@ -208,19 +209,64 @@ def slack(
     from askbot import slack as slack_adapter
 
     settings = settings_for(index)
+    slack_adapter.check_settings(settings, mode)  # a missing token fails before the model loads
     bot = AskBot.open_or_sample(settings, notice=warn)
     slack_adapter.run(settings, bot, mode=mode, host=host, port=port)
 
 
-def _register_eval() -> None:
-    try:
-        from askbot.evaluate.command import eval_command
-    except ImportError:  # the evaluation door is optional while it is being built
+class Format(StrEnum):
+    auto = "auto"
+    jsonl = "jsonl"
+    squad = "squad"
+    beir = "beir"
+
+
+@app.command("eval")
+@handled
+def eval_(
+    path: Annotated[
+        Path, typer.Argument(help="Question set: .jsonl, SQuAD .json[.gz], or a BEIR folder.")
+    ],
+    fmt: Annotated[Format, typer.Option("--format", help="Question-set format.")] = Format.auto,
+    index: IndexOption = None,
+    k: KOption = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Ask only the first N questions.")
+    ] = None,
+    retriever: RetrieverOption = None,
+    json_out: JsonOption = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write metrics.json, summary.md and misses.jsonl into this folder."),
+    ] = None,
+) -> None:
+    """Score askbot on a question set: retrieval, answers found, abstention, latency."""
+    from askbot.evaluate import run_eval
+
+    result = run_eval(
+        settings_for(),
+        path,
+        fmt=fmt.value,
+        index=index,
+        k=k,
+        limit=limit,
+        retriever=retriever.value if retriever else None,
+        report_dir=report,
+    )
+    if json_out:
+        print(result.model_dump_json(indent=2))
         return
-    app.command("eval")(handled(eval_command))
-
-
-_register_eval()
+    table = Table(title=f"askbot eval · {result.n} questions", box=None)
+    table.add_column("metric", style="bold")
+    table.add_column("value", justify="right")
+    for metric, value in result.metrics.items():
+        shown = f"{value:,.1f}" if metric.startswith("latency") else f"{value:.3f}"
+        table.add_row(metric, shown)
+    console.print(table)
+    if result.skipped:
+        warn(f"{len(result.skipped)} input line(s) skipped; they are not in the denominators")
+    if report:
+        console.print(f"report written to {report}/ (metrics.json, summary.md, misses.jsonl)")
 
 
 def main() -> None:

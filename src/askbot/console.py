@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -35,26 +35,45 @@ def warn(message: str) -> None:
     err_console.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
 
 
-@contextmanager
-def ingest_progress(label: str = "ingesting") -> Iterator[ProgressCallback]:
-    """A progress bar of articles, with passages and passages per second."""
-    bar = Progress(
+def _bar(counted: str) -> Progress:
+    return Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("articles · {task.fields[passages]} passages · {task.fields[rate]}/s"),
+        TextColumn(counted),
         TimeElapsedColumn(),
         console=err_console,
         transient=False,
         disable=not err_console.is_terminal,
     )
+
+
+@contextmanager
+def ingest_progress(label: str = "ingesting") -> Iterator[ProgressCallback]:
+    """A progress bar of articles, with passages and passages per second."""
+    bar = _bar("articles · {task.fields[passages]} passages · {task.fields[rate]}/s")
     task = bar.add_task(label, total=None, passages=0, rate="–")
 
     def update(articles: int, passages: int, total: int) -> None:
         elapsed = bar.tasks[0].elapsed or 0.0
         rate = f"{passages / elapsed:,.0f}" if elapsed > 0 and passages else "–"
         bar.update(task, completed=articles, total=total, passages=passages, rate=rate)
+
+    with bar:
+        yield update
+
+
+@contextmanager
+def question_progress(label: str = "asking") -> Iterator[Callable[[int, int], None]]:
+    """A progress bar of questions, with questions per second."""
+    bar = _bar("questions · {task.fields[rate]}/s")
+    task = bar.add_task(label, total=None, rate="–")
+
+    def update(done: int, total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:,.1f}" if elapsed > 0 else "–"
+        bar.update(task, completed=done, total=total, rate=rate)
 
     with bar:
         yield update

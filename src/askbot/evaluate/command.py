@@ -1,0 +1,73 @@
+"""``askbot eval``: load a question set, open the right index, ask, score, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import JsonValue
+
+from askbot import __version__
+from askbot.console import ingest_progress, question_progress, warn
+from askbot.embedder import Embedder
+from askbot.evaluate.loaders import Format, load
+from askbot.evaluate.questions import EvalReport
+from askbot.evaluate.report import build_report, write_report
+from askbot.evaluate.runner import ask_all, dataset_index, open_dataset_bot
+from askbot.retriever import Mode
+from askbot.service import AskBot
+from askbot.settings import Settings
+
+
+def run_eval(
+    settings: Settings,
+    path: Path,
+    *,
+    fmt: Format = "auto",
+    index: Path | None = None,
+    k: int | None = None,
+    limit: int | None = None,
+    retriever: Mode | None = None,
+    report_dir: Path | None = None,
+    embedder: Embedder | None = None,
+) -> EvalReport:
+    """Evaluates askbot on a question set and returns (and optionally writes) the report.
+
+    Sets that carry a corpus (SQuAD, BEIR) are asked against their own index in
+    ``embeddings/<name>/`` (or ``index``); askbot question sets against ``index`` or the
+    default index, as ``askbot ask`` would.
+    """
+    question_set = load(path, fmt)
+    for skipped in question_set.skipped[:20]:
+        warn(f"skipped {skipped}")
+    if len(question_set.skipped) > 20:
+        warn(f"… {len(question_set.skipped) - 20} more skipped (listed in the report)")
+    if question_set.corpus is not None:
+        settings = settings.model_copy(update={"index": dataset_index(question_set, index)})
+        with ingest_progress(f"indexing {question_set.name}") as progress:
+            bot = open_dataset_bot(settings, question_set, embedder, progress)
+    else:
+        if index is not None:
+            settings = settings.model_copy(update={"index": index})
+        bot = AskBot.open_or_sample(settings, embedder, notice=warn)
+    questions = question_set.questions[:limit] if limit else question_set.questions
+    with bot, question_progress() as progress:
+        outcomes = ask_all(bot, questions, k=k, retriever=retriever, progress=progress)
+    config: dict[str, JsonValue] = {
+        "question_set": str(path),
+        "format": question_set.format,
+        "questions_in_set": len(question_set.questions),
+        "limit": limit,
+        "index": str(settings.index),
+        "retriever": retriever or settings.retriever,
+        "k": k or settings.top_k,
+        "model": settings.model,
+        "fusion": settings.fusion,
+        "dense_weight": settings.dense_weight,
+        "chunk_words": settings.chunk_words,
+        "min_confidence": settings.min_confidence,
+        "askbot_version": __version__,
+    }
+    report = build_report(question_set, outcomes, config)
+    if report_dir is not None:
+        write_report(report_dir, report, outcomes)
+    return report

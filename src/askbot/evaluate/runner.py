@@ -1,0 +1,100 @@
+"""Asking a question set: the data set's own index when it carries a corpus, then each question.
+
+Nothing here knows which data set it runs; a question set is questions, gold, and maybe a
+corpus.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from askbot.embedder import Embedder
+from askbot.errors import AskbotError
+from askbot.evaluate.questions import Cited, Outcome, Question, QuestionSet
+from askbot.ingest import Progress
+from askbot.retriever import Mode
+from askbot.service import AskBot
+from askbot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVAL_INDEXES = Settings.model_fields["index"].default.parent
+"""Where data sets' own corpora are indexed: ``embeddings/<data set name>/``."""
+
+QuestionProgress = Callable[[int, int], None]
+"""Called as progress(questions_done, questions_total)."""
+
+
+def dataset_index(question_set: QuestionSet, index: Path | None = None) -> Path:
+    return index or EVAL_INDEXES / question_set.name
+
+
+def open_dataset_bot(
+    settings: Settings,
+    question_set: QuestionSet,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> AskBot:
+    """An AskBot over the set's corpus at ``settings.index``, built or brought up to date.
+
+    The index is rebuilt when it was made with another model or chunker; otherwise only
+    new or changed documents are embedded, so later runs start at once.
+    """
+    if question_set.corpus is None:
+        raise ValueError("this question set carries no corpus")
+    bot = AskBot.open(settings, embedder, create=True, rebuild=True)
+    bot.ingest_articles(question_set.corpus, progress)
+    return bot
+
+
+def _question_text(question: Question) -> str:
+    # A question asked on a date may only be answered by what was published by then.
+    if question.asked_at:
+        return f"{question.question} until:{question.asked_at.isoformat()}"
+    return question.question
+
+
+def ask_all(
+    bot: AskBot,
+    questions: Sequence[Question],
+    *,
+    k: int | None = None,
+    retriever: Mode | None = None,
+    progress: QuestionProgress | None = None,
+) -> list[Outcome]:
+    """Asks every question; an engine error is recorded on the outcome, never raised."""
+    outcomes: list[Outcome] = []
+    for done, question in enumerate(questions, start=1):
+        started = time.perf_counter()
+        try:
+            answer = bot.ask(_question_text(question), k=k, retriever=retriever)
+        except AskbotError as error:
+            log.debug("%s: %s", question.location, error)
+            outcome = Outcome(
+                question=question,
+                answered=False,
+                confidence=0.0,
+                ranking=(),
+                cited=(),
+                latency_ms=0.0,
+                error=str(error),
+            )
+        else:
+            outcome = Outcome(
+                question=question,
+                answered=answer.answered,
+                confidence=answer.confidence,
+                ranking=answer.ranking,
+                cited=tuple(
+                    Cited(article_id=e.article_id, title=e.title, text=e.text)
+                    for e in answer.excerpts
+                ),
+                latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        outcomes.append(outcome)
+        if progress:
+            progress(done, len(questions))
+    return outcomes
