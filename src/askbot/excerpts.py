@@ -13,6 +13,7 @@ Every excerpt is cut out of its article by offsets, never rebuilt from tokens, s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,37 @@ def coverage(text: str, weights: Mapping[str, float]) -> float:
         return 0.0
     present = stems(text)
     return sum(w for t, w in weights.items() if t in present) / total
+
+
+def best_coverage(row: PassageRow, weights: Mapping[str, float]) -> float:
+    """The keyword coverage of the passage's best unit."""
+    return max((coverage(_slice(row, span), weights) for span in units(row)), default=0.0)
+
+
+def rerank(
+    hits: Sequence[Hit],
+    rows: Mapping[int, PassageRow],
+    weights: Mapping[str, float],
+    sentence_weight: float,
+) -> list[Hit]:
+    """Hits re-scored ``score / best score + sentence_weight * best unit coverage``.
+
+    A question is usually answered by one sentence: a passage holding a sentence with most
+    of the question's rare words is the better evidence even when the passage as a whole
+    scored a little lower. Hits without a row keep their order, after the others.
+    """
+    if not hits or not sentence_weight:
+        return list(hits)
+    top = max(h.score for h in hits) or 1.0
+    rescored = [
+        dataclasses.replace(
+            h, score=h.score / top + sentence_weight * best_coverage(rows[h.passage_id], weights)
+        )
+        for h in hits
+        if h.passage_id in rows
+    ]
+    rescored.sort(key=lambda h: -h.score)
+    return rescored + [h for h in hits if h.passage_id not in rows]
 
 
 def _signature(text: str) -> set[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from askbot.articles import read_articles
 from askbot.embedder import Embedder, SentenceTransformerEmbedder
 from askbot.errors import IndexMissingError
-from askbot.excerpts import coverage, idf_weights, select
+from askbot.excerpts import coverage, idf_weights, rerank, select
 from askbot.index import Index, destroy
 from askbot.ingest import Progress, ingest
 from askbot.models import Answer, Article, IndexInfo, IngestReport, Skipped, Timings
@@ -24,6 +24,8 @@ from askbot.sample import sample_dir
 from askbot.settings import Settings
 
 RANKING_DEPTH = 20
+# Passages re-ranked by their best sentence (benchmarks/ablate_rerank.py).
+RERANK_DEPTH = 20
 # Passages whose sentences compete to be quoted; deeper ones almost never win.
 EXCERPT_PASSAGES = 10
 NO_MATCH = "none of the articles matches the question's words or meaning"
@@ -183,9 +185,10 @@ class AskBot:
 
         df, total = self._document_frequencies()
         weights = idf_weights(query.terms, df, total)
-        top_hits = hits[: max(EXCERPT_PASSAGES, 3 * k)]
-        rows = self.index.store.passages(h.passage_id for h in top_hits)
-        excerpts = select(top_hits, rows, weights, k)
+        depth = max(RERANK_DEPTH, 3 * k)
+        rows = self.index.store.passages(h.passage_id for h in hits[:depth])
+        hits = rerank(hits[:depth], rows, weights, self.settings.sentence_weight) + hits[depth:]
+        excerpts = select(hits[: max(EXCERPT_PASSAGES, 3 * k)], rows, weights, k)
         confidence = 0.0
         if excerpts:
             best_cosine = max(h.cosine for h in hits[:3])

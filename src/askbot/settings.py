@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         0.6, ge=0, le=1, description="Weight of cosine against normalised BM25 (convex)."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (rrf).")
+    sentence_weight: float = Field(
+        0.3,
+        ge=0,
+        description="Re-ranking: weight of a passage's best sentence's keyword coverage.",
+    )
     # 0.42 sits mid-way in the range that declines at most 5% of SQuAD questions asked of
     # their own corpus and at least 90% of off-topic SciFact claims
     # (benchmarks/calibrate_abstention.py; README "Abstention").
