@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from askbot.boilerplate import strip_boilerplate
+from askbot.jsonlines import json_lines
 from askbot.models import Article, Skipped
 
 SUFFIXES = (".jsonl", ".json", ".txt", ".md", ".html", ".htm")
@@ -192,16 +193,8 @@ def _read_text(path: Path, max_bytes: int) -> str:
 
 
 def _read_jsonl(path: Path, raw: str) -> Iterator[Result]:
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(location=where, reason=f"malformed JSON ({exc.msg})")
-            continue
-        yield _record_result(record, where)
+    for item in json_lines(path, raw):
+        yield item if isinstance(item, Skipped) else _record_result(item[1], item[0])
 
 
 def _read_json(path: Path, raw: str) -> Iterator[Result]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from askbot.articles import parse_date
 from askbot.errors import InputError
 from askbot.evaluate.questions import Question, QuestionSet
+from askbot.jsonlines import json_lines
 from askbot.models import Article, Skipped
 
 Format = Literal["auto", "jsonl", "squad", "beir"]
@@ -129,14 +130,14 @@ def question_from_record(record: Any, number: int, where: str) -> Question:
 def load_jsonl(path: Path) -> QuestionSet:
     questions: list[Question] = []
     skipped: list[Skipped] = []
-    for number, line in enumerate(_read(path).splitlines(), start=1):
-        if not line.strip():
+    for item in json_lines(path, _read(path)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
             continue
-        where = f"{path}:{number}"
+        where, record = item
+        line = int(where.rsplit(":", 1)[1])
         try:
-            questions.append(question_from_record(json.loads(line), number, where))
-        except json.JSONDecodeError as exc:
-            skipped.append(Skipped(location=where, reason=f"malformed JSON ({exc.msg})"))
+            questions.append(question_from_record(record, line, where))
         except ValueError as exc:  # includes pydantic's ValidationError
             skipped.append(Skipped(location=where, reason=str(exc).splitlines()[0]))
     return QuestionSet(
@@ -202,19 +203,13 @@ def load_squad(path: Path) -> QuestionSet:
 
 
 def _jsonl_records(path: Path, skipped: list[Skipped]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for number, line in enumerate(_read(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            skipped.append(Skipped(location=where, reason=f"malformed JSON ({exc.msg})"))
-            continue
-        if not isinstance(record, dict) or "_id" not in record:
-            skipped.append(Skipped(location=where, reason="expected an object with an _id"))
-            continue
-        yield where, record
+    for item in json_lines(path, _read(path)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        elif not isinstance(item[1], dict) or "_id" not in item[1]:
+            skipped.append(Skipped(location=item[0], reason="expected an object with an _id"))
+        else:
+            yield item
 
 
 def load_beir(folder: Path) -> QuestionSet:
