@@ -187,7 +187,9 @@ class AskBot:
         weights = idf_weights(query.terms, df, total)
         depth = max(RERANK_DEPTH, 3 * k)
         rows = self.index.store.passages(h.passage_id for h in hits[:depth])
-        hits = rerank(hits[:depth], rows, weights, self.settings.sentence_weight) + hits[depth:]
+        if mode == "hybrid":  # dense and bm25 stay single retrievers, for comparison
+            sentence_weight = self.settings.sentence_weight
+            hits = rerank(hits[:depth], rows, weights, sentence_weight) + hits[depth:]
         excerpts = select(hits[: max(EXCERPT_PASSAGES, 3 * k)], rows, weights, k)
         confidence = 0.0
         if excerpts:
