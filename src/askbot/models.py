@@ -79,6 +79,26 @@ class Excerpt(Citation):
     also_in: tuple[Citation, ...] = ()
 
 
+class Figure(Record):
+    """A count quoted in an excerpt (``text == article.text[start:end]``)."""
+
+    text: str
+    value: float
+    subject: str
+    excerpt: int = Field(description="Which excerpt of the answer, from 1.")
+    article_id: str
+    source: str | None = None
+    start: int
+    end: int
+
+
+class Discrepancy(Record):
+    """One thing the excerpts count differently: check the sources before repeating it."""
+
+    subject: str
+    figures: tuple[Figure, ...]
+
+
 class QueryFilters(Record):
     """Restrictions parsed out of a question (``outlet:``, ``since:``, ``until:``)."""
 
@@ -111,6 +131,9 @@ class Answer(Record):
         default=None, description="Why no excerpt is offered, when answered is false."
     )
     filters: QueryFilters = QueryFilters()
+    discrepancies: tuple[Discrepancy, ...] = Field(
+        default=(), description="Things the excerpts give different figures for."
+    )
     warnings: tuple[str, ...] = ()
     ranking: tuple[str, ...] = Field(
         default=(), description="Article ids in retrieval order, best first (up to 20)."

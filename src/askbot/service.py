@@ -15,6 +15,7 @@ from askbot.articles import read_articles
 from askbot.embedder import Embedder, SentenceTransformerEmbedder
 from askbot.errors import IndexMissingError
 from askbot.excerpts import coverage, idf_weights, rerank, select
+from askbot.figures import discrepancies
 from askbot.index import Index, destroy
 from askbot.ingest import Progress, ingest
 from askbot.models import Answer, Article, IndexInfo, IngestReport, Skipped, Timings
@@ -211,6 +212,7 @@ class AskBot:
             confidence=round(confidence, 4),
             reason=reason,
             filters=query.filters,
+            discrepancies=discrepancies(excerpts) if answered else (),
             warnings=tuple(query.warnings),
             ranking=tuple(ranking[:RANKING_DEPTH]),
             timings=Timings(

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
+from askbot.figures import describe
 from askbot.models import Answer, Citation
 
 
@@ -38,6 +39,8 @@ def render_answer(answer: Answer) -> RenderableType:
         for other in excerpt.also_in:
             lines.append(Text("also in: " + source_line(other), style="cyan dim"))
         parts.append(Padding(Group(*lines), (0, 0, 1, 3)))
+    for discrepancy in answer.discrepancies:
+        parts.append(Text(f"note: {describe(discrepancy)}", style="yellow"))
     footer = f"confidence {answer.confidence:.2f} · {answer.timings.total_ms:.0f} ms"
     parts.append(Text(escape(footer), style="dim"))
     return Group(*parts)

@@ -13,6 +13,7 @@ import pytest
 from fake_slack import BOT_TOKEN, FakeSlack, message_error
 from slack_sdk import WebClient
 
+from askbot.figures import discrepancies
 from askbot.models import Answer, Citation, Excerpt
 from askbot.slack.app import retry_handlers
 from askbot.slack.blocks import (
@@ -238,3 +239,28 @@ def test_rate_limiter_counts_per_user_over_a_minute() -> None:
     assert limiter.wait("u") == 0
     unlimited = RateLimiter(0, clock=clock)
     assert all(unlimited.wait("u") == 0 for _ in range(100))
+
+
+def test_figures_that_disagree_are_pointed_out_escaped() -> None:
+    excerpts = (
+        excerpt(1, "Russia has about 100,000 troops <!channel> near the border."),
+        excerpt(2, "Kyiv says some 130,000 troops are there.", source="A&P"),
+    )
+    answer = Answer(
+        question="How many troops?",
+        answered=True,
+        excerpts=excerpts,
+        discrepancies=discrepancies(excerpts),
+    )
+    message = answer_message(answer)
+    notes = [
+        element["text"]
+        for block in message.blocks
+        if block["type"] == "context"
+        for element in block["elements"]
+        if "different figures" in element["text"]
+    ]
+    assert notes == [
+        "note: the excerpts give different figures for troops: “100,000 troops” [1, Reuters], "
+        "“130,000 troops” [2, A&amp;P]. Check the sources before repeating one."
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from askbot.figures import describe
 from askbot.models import Answer, Citation, Excerpt
 from askbot.slack.feedback import button_value
 from askbot.slack.mrkdwn import escape_within, link
@@ -132,6 +133,8 @@ def answer_message(
     if answer.warnings:
         notes = "\n".join(f"note: {escape_within(w, 300)}" for w in answer.warnings[:5])
         head.append(_context(notes))
+    for discrepancy in answer.discrepancies[:3]:
+        head.append(_context("note: " + escape_within(describe(discrepancy), 600)))
 
     buttons = [
         _button("👍 Helpful", VOTE_UP, button_value(question or answer.question, answer.excerpts)),

@@ -1,0 +1,71 @@
+"""Figures that disagree across excerpts: found, located verbatim, and not invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from askbot.figures import describe, discrepancies, figures
+from askbot.models import Excerpt
+from askbot.service import AskBot
+
+
+def excerpt(text: str, article: str = "a", start: int = 0, source: str | None = None) -> Excerpt:
+    return Excerpt(
+        article_id=article, text=text, start=start, end=start + len(text), score=1.0, source=source
+    )
+
+
+def test_counts_are_found_and_located_by_offsets() -> None:
+    article = "Intro. Russia has deployed about 100,000 troops and 2.5 million rounds."
+    start = article.index("Russia")
+    found = figures(excerpt(article[start:], start=start), 1)
+    assert [(f.text, f.value, f.subject) for f in found] == [
+        ("100,000 troops", 100_000, "troops"),
+        ("2.5 million rounds", 2_500_000, "rounds"),
+    ]
+    for figure in found:
+        assert article[figure.start : figure.end] == figure.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2014 troops annexed Crimea.",
+        "On January 26 troops moved.",
+        "Turnout was 45% of voters.",
+        "It cost $5 million dollars.",
+        "Some 130,000 Russian Troops.",  # no lower-case noun: not a count we can compare
+    ],
+)
+def test_dates_percentages_and_money_are_not_counts(text: str) -> None:
+    assert figures(excerpt(text), 1) == []
+
+
+def test_only_different_numbers_in_different_excerpts_disagree() -> None:
+    one = excerpt("Russia has about 100,000 troops near the border.", "a", source="Reuters")
+    two = excerpt("Kyiv says some 130,000 Russian troops are there.", "b", source="AP")
+    same = excerpt("Another report counted 100,000 troops.", "c")
+    (found,) = discrepancies([one, two])
+    assert found.subject == "troops"
+    assert [(f.value, f.excerpt, f.source) for f in found.figures] == [
+        (100_000, 1, "Reuters"),
+        (130_000, 2, "AP"),
+    ]
+    assert describe(found) == (
+        "the excerpts give different figures for troops: “100,000 troops” [1, Reuters], "
+        "“130,000 Russian troops” [2, AP]. Check the sources before repeating one."
+    )
+    assert discrepancies([one, same]) == ()
+    # Two numbers inside one excerpt are a range or a change, not a disagreement.
+    assert discrepancies([excerpt("It grew from 100 troops to 300 troops.")]) == ()
+
+
+@pytest.mark.model
+def test_the_seed_troop_figures_are_flagged(real_bot: AskBot) -> None:
+    answer = real_bot.ask("How many Russian troops are near Ukraine's border?")
+    (found,) = answer.discrepancies
+    assert {f.value for f in found.figures} == {100_000, 130_000}
+    for figure in found.figures:
+        article = real_bot.article(figure.article_id)
+        assert article is not None and article.text[figure.start : figure.end] == figure.text
+    assert real_bot.ask("What did Lavrov say about war?").discrepancies == ()
