@@ -133,7 +133,9 @@ def run_set(
     return reports
 
 
-def markdown(results: dict[str, dict[str, EvalReport]], settings: Settings, seconds: float) -> str:
+def markdown(
+    results: dict[str, dict[str, EvalReport]], settings: Settings, seconds: float, revision: str
+) -> str:
     lines = [
         "# askbot benchmark results",
         "",
@@ -141,7 +143,7 @@ def markdown(results: dict[str, dict[str, EvalReport]], settings: Settings, seco
         "from asking each question through `AskBot.ask`, one at a time, as `askbot eval` does.",
         "",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- commit: {commit()} (askbot {__version__})",
+        f"- commit: {revision} (askbot {__version__})",
         f"- machine: {machine()}",
         f"- settings: model {settings.model}, {settings.chunk_words}-word passages, "
         f"fusion {settings.fusion} (dense weight {settings.dense_weight}), "
@@ -202,6 +204,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
+    revision = commit()  # the code being measured, not whatever HEAD is when it finishes
     settings = Settings()
     model = SentenceTransformerEmbedder(settings.model, settings.batch_size)
     model.warm_up()
@@ -220,7 +223,7 @@ def main() -> None:
             ask_against=loaded["squad-v1.1"],
         )
     seconds = time.perf_counter() - started
-    args.out.write_text(markdown(results, settings, seconds))
+    args.out.write_text(markdown(results, settings, seconds, revision))
     raw = {
         name: {r: report.model_dump(mode="json") for r, report in by.items()}
         for name, by in results.items()
