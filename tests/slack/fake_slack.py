@@ -222,6 +222,16 @@ class FakeSlack:
         reply: Any,
         retry_after: int | None = None,
     ) -> None:
+        call.status = status
+        if status == 200 and isinstance(reply, dict) and not reply.get("ok"):
+            # Slack refuses with 200 and ok:false; recorded apart so waits skip refusals.
+            call.status = 400
+        call.reply = reply
+        # Recorded before the reply goes out: once the client has its reply it may send the
+        # next call, whose handler must not be able to record first.
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
         data = (reply if isinstance(reply, str) else json.dumps(reply)).encode()
         request.send_response(status)
         kind = "text/plain" if isinstance(reply, str) else "application/json"
@@ -231,11 +241,3 @@ class FakeSlack:
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
         request.wfile.write(data)
-        call.status = status
-        if status == 200 and isinstance(reply, dict) and not reply.get("ok"):
-            # Slack refuses with 200 and ok:false; recorded apart so waits skip refusals.
-            call.status = 400
-        call.reply = reply
-        with self._changed:
-            self.calls.append(call)
-            self._changed.notify_all()

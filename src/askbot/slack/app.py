@@ -267,9 +267,10 @@ class SlackAnswerer:
             self._ephemeral(channel, user, thread_ts, self._too_fast(wait))
             return
         question = question_text(event.get("text") or "", self.user_id)
-        if self._post(channel, thread_ts, self._compose(question)):
-            self.threads.add((channel, thread_ts))
-        else:
+        # Remembered before posting: a follow-up can arrive as soon as the answer shows,
+        # and the bot speaks in the thread either way (the answer, or the warning).
+        self.threads.add((channel, thread_ts))
+        if not self._post(channel, thread_ts, self._compose(question)):
             self._post(channel, thread_ts, warning_message(SORRY))
 
     # -- /ask ---------------------------------------------------------------------------
