@@ -65,16 +65,21 @@ def retry_handlers() -> list[RetryHandler]:
     return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)]
 
 
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client, at ``SLACK_API_URL`` (Slack's own unless set)."""
+def bot_token(settings: Settings) -> str:
+    """``SLACK_BOT_TOKEN``, or a one-line error saying where to find it."""
     if settings.slack_bot_token is None:
         raise ConfigError(
             "SLACK_BOT_TOKEN is not set",
             "export the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page",
         )
+    return settings.slack_bot_token.get_secret_value()
+
+
+def web_client(settings: Settings) -> WebClient:
+    """The Web API client, at ``SLACK_API_URL`` (Slack's own unless set)."""
     base_url = settings.slack_api_url.rstrip("/") + "/"
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=bot_token(settings),
         base_url=base_url,
         retry_handlers=retry_handlers(),
     )

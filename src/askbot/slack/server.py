@@ -18,7 +18,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from askbot.errors import ConfigError
 from askbot.service import AskBot
 from askbot.settings import Settings
-from askbot.slack.app import build_app
+from askbot.slack.app import bot_token, build_app
 
 log = logging.getLogger("askbot.slack")
 
@@ -33,11 +33,7 @@ def check_settings(settings: Settings, mode: str | None) -> Mode:
     """
     if mode not in (None, "socket", "http"):
         raise ConfigError(f"unknown Slack mode {mode!r}", "use --mode socket or --mode http")
-    if settings.slack_bot_token is None:
-        raise ConfigError(
-            "SLACK_BOT_TOKEN is not set",
-            "export the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page",
-        )
+    bot_token(settings)
     resolved: Mode = mode or ("socket" if settings.slack_app_token else "http")  # type: ignore[assignment]
     if resolved == "socket" and settings.slack_app_token is None:
         raise ConfigError(
