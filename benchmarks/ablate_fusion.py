@@ -1,10 +1,13 @@
 """Fusion ablation on SQuAD v1.1 dev: which way of combining dense and BM25 ranks best.
 
     python benchmarks/ablate_fusion.py [--questions N] [--chunk-words 120 200]
+                                       [--overlap SENTENCES] [--no-title]
 
 Each retriever is run once per question (top 100 passages, with their scores); every
 fusion function is then scored on the same candidate lists, so the comparison is exact
-and cheap. Indexes are kept in embeddings/ablate-<words>/ and reused.
+and cheap. --overlap and --no-title vary the passage shape the same way for every
+size, to measure overlap and the headline in the embedded text. Indexes are kept in
+embeddings/ablate-<shape>/ and rebuilt each run.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=3000)
     parser.add_argument("--chunk-words", type=int, nargs="+", default=[120])
+    parser.add_argument("--overlap", type=int, default=0, help="sentences shared by neighbours")
+    parser.add_argument("--no-title", action="store_true", help="embed passages without headline")
     args = parser.parse_args()
     articles, questions = load_squad(SQUAD)
     questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
@@ -92,9 +97,13 @@ def main() -> None:
         **{f"minmax a={a}": convex_minmax(a) for a in (0.3, 0.4, 0.5, 0.6)},
     }
     for words in args.chunk_words:
+        shape = f"{words}" + (f"-overlap{args.overlap}" if args.overlap else "")
+        shape += "-notitle" if args.no_title else ""
         settings = Settings(
-            index=Path(__file__).resolve().parents[1] / "embeddings" / f"ablate-{words}",
+            index=Path(__file__).resolve().parents[1] / "embeddings" / f"ablate-{shape}",
             chunk_words=words,
+            chunk_overlap=args.overlap,
+            title_in_embedding=not args.no_title,
         )
         bot = AskBot.open(settings, model, create=True, rebuild=True)
         bot.ingest_articles(articles)
@@ -119,7 +128,7 @@ def main() -> None:
                     dict.fromkeys(owner[p] for p in sorted(scores, key=lambda p: -scores[p]))
                 )
                 ranks[name].append(ranking.index(gold) + 1 if gold in ranking else None)
-        print(f"\nchunk {words} words · {len(owner)} passages · {len(questions)} questions")
+        print(f"\nchunk {shape} · {len(owner)} passages · {len(questions)} questions")
         print(f"{'fusion':<16} recall@1 recall@5 mrr@10")
         for name, found in ranks.items():
             r = np.array([x or 10**6 for x in found])
