@@ -35,6 +35,9 @@ bench-core: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_eval.py
+	@if $(BIN)/python -c "import matplotlib" 2>/dev/null; then \
+		$(BIN)/python benchmarks/plot_recall.py; \
+	else echo "no plot: matplotlib is not installed (pip install -e '.[bench]')"; fi
 
 clean:
 	rm -rf $(VENV) embeddings/default .mypy_cache .pytest_cache .ruff_cache

@@ -170,6 +170,11 @@ def markdown(
         "latency is milliseconds per question (embedding, search, excerpt selection), warm, "
         "in-process, on a shared machine.",
         "",
+        "![recall@k against k for each retriever](recall_at_k.svg)",
+        "",
+        "recall_at_k.svg is drawn from results.json by `benchmarks/plot_recall.py` "
+        "(`make bench` runs it when matplotlib is installed: `pip install -e '.[bench]'`).",
+        "",
         "## Targets",
         "",
         "| set | metric | target | measured | |",
