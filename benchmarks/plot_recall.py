@@ -18,6 +18,8 @@ import matplotlib
 matplotlib.use("svg")  # no display on a server; svg keeps the file small and diffable
 import matplotlib.pyplot as plt
 
+matplotlib.rcParams["svg.fonttype"] = "none"  # text as text: a tenth of the size
+
 HERE = Path(__file__).resolve().parent
 DEPTHS = (1, 5, 10, 20)
 STYLE = {"hybrid": "-o", "dense": "--s", "bm25": ":^"}
