@@ -123,3 +123,28 @@ def test_no_matching_words_abstains(fake_bot: AskBot) -> None:
 def test_huge_question_is_truncated_not_failed(fake_bot: AskBot) -> None:
     answer = fake_bot.ask("Lavrov war " * 10_000)
     assert answer.warnings and len(answer.question) <= 1000
+
+
+def test_what_someone_said_is_answered_with_their_quote_first(tmp_path: Path) -> None:
+    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
+    bot.ingest_articles(
+        [
+            Article(
+                id="grain",
+                title="Envoy warns over grain",
+                text=(
+                    "Envoy Ivanov said Moscow opposes sanctions on grain exports.\n\n"
+                    "“Sanctions on grain exports will hurt the poorest nations first,” "
+                    "Ivanov said."
+                ),
+            )
+        ]
+    )
+    paraphrase, quote = "Envoy Ivanov said Moscow", "“Sanctions on grain"
+    # Both sentences hold the same keywords in the same passage: without the question
+    # asking what was said, the first sentence stays first.
+    plain = bot.ask("Ivanov grain exports sanctions")
+    assert plain.excerpts[0].text.startswith(paraphrase)
+    speech = bot.ask("What did Ivanov say about grain exports sanctions?")
+    assert speech.excerpts[0].text.startswith(quote)
+    assert {e.text[:24] for e in speech.excerpts} == {e.text[:24] for e in plain.excerpts}

@@ -47,3 +47,17 @@ def test_bad_filter_date_is_a_clear_error() -> None:
         QuestionError, match="since:someday is not a date — write dates as YYYY-MM-DD"
     ):
         parse_question("since:someday troops", 1000)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_quote"),
+    [
+        ("What did Lavrov say about war?", True),
+        ("How did Kyiv respond to the deployment?", True),
+        ("What has Blinken told reporters", True),
+        ("How many troops are near the border?", False),
+        ("Where is the saying carved?", False),
+    ],
+)
+def test_questions_about_what_was_said_want_a_quote(question: str, wants_quote: bool) -> None:
+    assert parse_question(question, 1000).wants_quote is wants_quote

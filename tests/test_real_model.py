@@ -18,6 +18,8 @@ def test_lavrov_quote_is_found_and_cites_both_outlets(real_bot: AskBot) -> None:
         e for e in answer.excerpts if "If it depends on Russia, then there will be no war" in e.text
     ]
     assert quote, [e.text for e in answer.excerpts]
+    # The question asks what he said: his own words come before any paraphrase of them.
+    assert answer.excerpts[0] is quote[0]
     cited = {e.article_id for e in answer.excerpts} | {
         c.article_id for e in answer.excerpts for c in e.also_in
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,12 @@ _MAX_UNIT_SENTENCES = 5
 _NEAR_DUPLICATE = 0.8
 # How much a unit's own keyword coverage weighs against its passage's retrieval rank.
 _COVERAGE_WEIGHT = 0.6
+# Added to a unit holding a direct quotation when the question asks what someone said:
+# enough to lift the speaker's words over a paraphrase of them from a better passage.
+_QUOTE_BONUS = 0.1
+# An opening quotation mark followed by at least a few words: a quotation, not a 'scare
+# quote' around one word.
+_QUOTATION = re.compile(r"[“«\"][^”»\"]{20,}")
 
 
 @dataclass
@@ -152,8 +159,13 @@ def select(
     rows: Mapping[int, PassageRow],
     weights: Mapping[str, float],
     k: int,
+    prefer_quotes: bool = False,
 ) -> list[Excerpt]:
-    """The ``k`` best excerpts from the passages of ``hits`` (best first)."""
+    """The ``k`` best excerpts from the passages of ``hits`` (best first).
+
+    With ``prefer_quotes`` (the question asks what someone said), a direct quotation
+    holding as many of the question's words as any other unit scores a little higher.
+    """
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
@@ -167,6 +179,8 @@ def select(
             cov = coverage(_slice(row, span), weights)
             score = _COVERAGE_WEIGHT * cov + (1 - _COVERAGE_WEIGHT) * prior
             candidates.append(_Unit(row, hit, span.start, span.end, cov, score))
+    if prefer_quotes:
+        _lift_quotations(candidates)
     candidates.sort(key=lambda u: -u.score)
 
     chosen: list[tuple[_Unit, set[str]]] = []
@@ -193,6 +207,18 @@ def select(
         )
         for unit, _ in chosen
     ]
+
+
+def _lift_quotations(candidates: list[_Unit]) -> None:
+    """Lifts the quotations that hold as much of the question as any unit does.
+
+    Only those: a quote that misses some of the question's words is not what was asked
+    (on SQuAD's "who said ..." questions lifting every quote cost answers).
+    """
+    best = max((u.coverage for u in candidates), default=0.0)
+    for unit in candidates:
+        if unit.coverage >= best - 1e-9 and _QUOTATION.search(unit.text):
+            unit.score += _QUOTE_BONUS
 
 
 def _overlaps(a: _Unit, b: _Unit) -> bool:

@@ -22,6 +22,13 @@ _FILTER = re.compile(
     r"(?<!\S)(outlet|source|since|until|after|before):(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE
 )
 EXAMPLE = 'askbot ask "What did Lavrov say about war?"'
+# "What did Lavrov say", "how did Kyiv respond": the reader wants the speaker's own words.
+_SPEECH = re.compile(
+    r"\b(say|says|said|tell|tells|told|warn|warns|warned|claim|claims|claimed"
+    r"|respond|responds|responded|reply|replies|replied|promise|promises|promised"
+    r"|commented|quote|quoted)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Query:
     words: list[str]
     terms: list[str]
     warnings: list[str] = field(default_factory=list)
+    # The question asks what someone said, so a direct quotation is the best answer.
+    wants_quote: bool = False
 
 
 def _parse_date(key: str, value: str) -> date:
@@ -83,4 +92,5 @@ def parse_question(raw: str, max_chars: int) -> Query:
         words=words,
         terms=list(dict.fromkeys(stem(w) for w in words)),
         warnings=warnings,
+        wants_quote=_SPEECH.search(question) is not None,
     )

@@ -191,7 +191,9 @@ class AskBot:
         if mode == "hybrid":  # dense and bm25 stay single retrievers, for comparison
             sentence_weight = self.settings.sentence_weight
             hits = rerank(hits[:depth], rows, weights, sentence_weight) + hits[depth:]
-        excerpts = select(hits[: max(EXCERPT_PASSAGES, 3 * k)], rows, weights, k)
+        excerpts = select(
+            hits[: max(EXCERPT_PASSAGES, 3 * k)], rows, weights, k, prefer_quotes=query.wants_quote
+        )
         confidence = 0.0
         if excerpts:
             best_cosine = max(h.cosine for h in hits[:3])
