@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,22 @@ def test_errors_are_one_line_with_status(tmp_path: Path) -> None:
 def test_module_entry_point_and_version() -> None:
     code, out, _ = invoke("--version")
     assert code == 0 and out.startswith("askbot ")
+    module = subprocess.run(
+        [sys.executable, "-m", "askbot", "--version"], capture_output=True, text=True, check=False
+    )
+    assert module.returncode == 0 and module.stdout == out
+
+
+def test_importing_askbot_does_not_import_torch() -> None:
+    # The model loads when a question or an ingest needs it, so --help and info stay quick.
+    probe = (
+        "import sys, askbot, askbot.cli, askbot.service, askbot.slack.app; "
+        "print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_eval_a_question_set_against_the_sample(
