@@ -18,7 +18,8 @@ import matplotlib
 matplotlib.use("svg")  # no display on a server; svg keeps the file small and diffable
 import matplotlib.pyplot as plt
 
-matplotlib.rcParams["svg.fonttype"] = "none"  # text as text: a tenth of the size
+matplotlib.rcParams["svg.fonttype"] = "none"  # text as text, not glyph outlines
+matplotlib.rcParams["svg.hashsalt"] = "askbot"  # stable element ids: reruns diff cleanly
 
 HERE = Path(__file__).resolve().parent
 DEPTHS = (1, 5, 10, 20)
