@@ -89,23 +89,27 @@ def test_answer_json_has_the_public_fields(fake_bot: AskBot) -> None:
     assert Answer.model_validate(data).question == "Lavrov war"
 
 
-def test_filters_restrict_outlet_and_dates(tmp_path: Path) -> None:
+def bot_with(tmp_path: Path, *articles: Article) -> AskBot:
     bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
-    bot.ingest_articles(
-        [
-            Article(
-                id="r",
-                text="Troops massed at the border.",
-                source="Reuters",
-                published=date(2022, 1, 20),
-            ),
-            Article(
-                id="b",
-                text="Troops massed at the border again.",
-                source="BBC",
-                published=date(2022, 2, 5),
-            ),
-        ]
+    bot.ingest_articles(list(articles))
+    return bot
+
+
+def test_filters_restrict_outlet_and_dates(tmp_path: Path) -> None:
+    bot = bot_with(
+        tmp_path,
+        Article(
+            id="r",
+            text="Troops massed at the border.",
+            source="Reuters",
+            published=date(2022, 1, 20),
+        ),
+        Article(
+            id="b",
+            text="Troops massed at the border again.",
+            source="BBC",
+            published=date(2022, 2, 5),
+        ),
     )
     assert {e.article_id for e in bot.ask("outlet:reuters troops border").excerpts} == {"r"}
     assert {e.article_id for e in bot.ask("since:2022-02-01 troops border").excerpts} == {"b"}
@@ -126,19 +130,16 @@ def test_huge_question_is_truncated_not_failed(fake_bot: AskBot) -> None:
 
 
 def test_what_someone_said_is_answered_with_their_quote_first(tmp_path: Path) -> None:
-    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
-    bot.ingest_articles(
-        [
-            Article(
-                id="grain",
-                title="Envoy warns over grain",
-                text=(
-                    "Envoy Ivanov said Moscow opposes sanctions on grain exports.\n\n"
-                    "“Sanctions on grain exports will hurt the poorest nations first,” "
-                    "Ivanov said."
-                ),
-            )
-        ]
+    bot = bot_with(
+        tmp_path,
+        Article(
+            id="grain",
+            title="Envoy warns over grain",
+            text=(
+                "Envoy Ivanov said Moscow opposes sanctions on grain exports.\n\n"
+                "“Sanctions on grain exports will hurt the poorest nations first,” Ivanov said."
+            ),
+        ),
     )
     paraphrase, quote = "Envoy Ivanov said Moscow", "“Sanctions on grain"
     # Both sentences hold the same keywords in the same passage: without the question
