@@ -22,7 +22,7 @@ from askbot.embedder import SentenceTransformerEmbedder
 from askbot.evaluate import load
 from askbot.evaluate.metrics import ndcg_at, recall_at, reciprocal_rank
 from askbot.evaluate.runner import dataset_index
-from askbot.excerpts import coverage, idf_weights, units
+from askbot.excerpts import best_coverage, idf_weights, score_units
 from askbot.query import parse_question
 from askbot.service import AskBot
 from askbot.settings import Settings
@@ -52,13 +52,7 @@ def main() -> None:
             rows = bot.index.store.passages(h.passage_id for h in hits)
             weights = idf_weights(query.terms, df, total)
             top = max((h.score for h in hits), default=1.0) or 1.0
-            best = {}
-            for h in hits:
-                row = rows[h.passage_id]
-                best[h.passage_id] = max(
-                    coverage(row.text[s.start - row.start : s.end - row.start], weights)
-                    for s in units(row)
-                )
+            best = {pid: best_coverage(units) for pid, units in score_units(rows, weights).items()}
             owners = bot.index.store.article_ids_for([h.passage_id for h in hits])
             for gamma in GAMMAS:
                 order = sorted(hits, key=lambda h: -(h.score / top + gamma * best[h.passage_id]))

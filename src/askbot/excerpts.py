@@ -101,35 +101,43 @@ def coverage(text: str, weights: Mapping[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
-def best_coverage(row: PassageRow, weights: Mapping[str, float]) -> float:
-    """The keyword coverage of the passage's best unit."""
-    return max((coverage(_slice(row, span), weights) for span in units(row)), default=0.0)
+# Each passage's units with their keyword coverage, by passage id.
+ScoredUnits = Mapping[int, Sequence[tuple[Span, float]]]
 
 
-def rerank(
-    hits: Sequence[Hit],
-    rows: Mapping[int, PassageRow],
-    weights: Mapping[str, float],
-    sentence_weight: float,
-) -> list[Hit]:
+def score_units(rows: Mapping[int, PassageRow], weights: Mapping[str, float]) -> ScoredUnits:
+    """The coverage of every unit of ``rows``: computed once per question, then shared by
+    re-ranking (which wants each passage's best) and selection (which wants them all)."""
+    return {
+        pid: [(span, coverage(_slice(row, span), weights)) for span in units(row)]
+        for pid, row in rows.items()
+    }
+
+
+def best_coverage(scored: Sequence[tuple[Span, float]]) -> float:
+    """The keyword coverage of a passage's best unit."""
+    return max((cov for _, cov in scored), default=0.0)
+
+
+def rerank(hits: Sequence[Hit], scored: ScoredUnits, sentence_weight: float) -> list[Hit]:
     """Hits re-scored ``score / best score + sentence_weight * best unit coverage``.
 
     A question is usually answered by one sentence: a passage holding a sentence with most
     of the question's rare words is the better evidence even when the passage as a whole
-    scored a little lower. Hits without a row keep their order, after the others.
+    scored a little lower. Hits without scored units keep their order, after the others.
     """
     if not hits or not sentence_weight:
         return list(hits)
     top = max(h.score for h in hits) or 1.0
     rescored = [
         dataclasses.replace(
-            h, score=h.score / top + sentence_weight * best_coverage(rows[h.passage_id], weights)
+            h, score=h.score / top + sentence_weight * best_coverage(scored[h.passage_id])
         )
         for h in hits
-        if h.passage_id in rows
+        if h.passage_id in scored
     ]
     rescored.sort(key=lambda h: -h.score)
-    return rescored + [h for h in hits if h.passage_id not in rows]
+    return rescored + [h for h in hits if h.passage_id not in scored]
 
 
 def _signature(text: str) -> set[str]:
@@ -157,7 +165,7 @@ def _citation(unit: _Unit) -> Citation:
 def select(
     hits: Sequence[Hit],
     rows: Mapping[int, PassageRow],
-    weights: Mapping[str, float],
+    scored: ScoredUnits,
     k: int,
     prefer_quotes: bool = False,
 ) -> list[Excerpt]:
@@ -172,11 +180,10 @@ def select(
     candidates: list[_Unit] = []
     for hit in hits:
         row = rows.get(hit.passage_id)
-        if row is None:
+        if row is None or hit.passage_id not in scored:
             continue
         prior = hit.score / top
-        for span in units(row):
-            cov = coverage(_slice(row, span), weights)
+        for span, cov in scored[hit.passage_id]:
             score = _COVERAGE_WEIGHT * cov + (1 - _COVERAGE_WEIGHT) * prior
             candidates.append(_Unit(row, hit, span.start, span.end, cov, score))
     if prefer_quotes:

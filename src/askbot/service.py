@@ -14,7 +14,7 @@ from pathlib import Path
 from askbot.articles import read_articles
 from askbot.embedder import Embedder, SentenceTransformerEmbedder
 from askbot.errors import IndexMissingError
-from askbot.excerpts import coverage, idf_weights, rerank, select
+from askbot.excerpts import coverage, idf_weights, rerank, score_units, select
 from askbot.figures import discrepancies
 from askbot.index import Index, destroy
 from askbot.ingest import Progress, ingest
@@ -186,14 +186,14 @@ class AskBot:
 
         df, total = self._document_frequencies()
         weights = idf_weights(query.terms, df, total)
-        depth = max(RERANK_DEPTH, 3 * k)
+        quoted = max(EXCERPT_PASSAGES, 3 * k)
+        # dense and bm25 stay single retrievers, for comparison: only hybrid re-ranks.
+        depth = max(RERANK_DEPTH, 3 * k) if mode == "hybrid" else quoted
         rows = self.index.store.passages(h.passage_id for h in hits[:depth])
-        if mode == "hybrid":  # dense and bm25 stay single retrievers, for comparison
-            sentence_weight = self.settings.sentence_weight
-            hits = rerank(hits[:depth], rows, weights, sentence_weight) + hits[depth:]
-        excerpts = select(
-            hits[: max(EXCERPT_PASSAGES, 3 * k)], rows, weights, k, prefer_quotes=query.wants_quote
-        )
+        scored = score_units(rows, weights)
+        if mode == "hybrid":
+            hits = rerank(hits[:depth], scored, self.settings.sentence_weight) + hits[depth:]
+        excerpts = select(hits[:quoted], rows, scored, k, prefer_quotes=query.wants_quote)
         confidence = 0.0
         if excerpts:
             best_cosine = max(h.cosine for h in hits[:3])
