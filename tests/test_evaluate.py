@@ -11,6 +11,8 @@ import pytest
 from askbot.errors import InputError
 from askbot.evaluate import load, run_eval, squad_scores
 from askbot.evaluate.metrics import answer_found, ndcg_at, normalize_answer, reciprocal_rank
+from askbot.models import Article
+from askbot.service import AskBot
 from askbot.settings import Settings
 from fakes import HashingEmbedder
 
@@ -221,3 +223,17 @@ def test_squad_set_reports_answers_abstention_and_misses(tmp_path: Path) -> None
 
     limited = run_eval(settings, path, index=tmp_path / "idx", embedder=HashingEmbedder(), limit=1)
     assert limited.n == 1 and limited.config["limit"] == 1
+
+
+def test_config_names_the_chunker_the_index_was_built_with(tmp_path: Path) -> None:
+    index = tmp_path / "idx"
+    built = AskBot.open(Settings(index=index, chunk_words=50), HashingEmbedder(), create=True)
+    built.ingest_articles([Article(id="a", text="Lavrov said there would be no war.")])
+    built.close()
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"question": "What did Lavrov say?", "article_ids": ["a"]}))
+    # The settings now say 200 words, but the index keeps the 50 it was built with.
+    report = run_eval(Settings(index=index, chunk_words=200), path, embedder=HashingEmbedder())
+    assert report.config["chunk_words"] == 50
+    assert report.config["title_in_embedding"] is True
+    assert report.config["sentence_weight"] == 0.3

@@ -50,6 +50,8 @@ def run_eval(
             settings = settings.model_copy(update={"index": index})
         bot = AskBot.open_or_sample(settings, embedder, notice=warn)
     questions = question_set.questions[:limit] if limit else question_set.questions
+    # An existing index keeps the chunker it was built with, whatever the settings say now.
+    chunker = bot.index.manifest.chunker
     with bot, question_progress() as progress:
         outcomes = ask_all(bot, questions, k=k, retriever=retriever, progress=progress)
     config: dict[str, JsonValue] = {
@@ -63,7 +65,10 @@ def run_eval(
         "model": settings.model,
         "fusion": settings.fusion,
         "dense_weight": settings.dense_weight,
-        "chunk_words": settings.chunk_words,
+        "sentence_weight": settings.sentence_weight,
+        "chunk_words": chunker.max_words,
+        "chunk_overlap": chunker.overlap_sentences,
+        "title_in_embedding": chunker.title_in_embedding,
         "min_confidence": settings.min_confidence,
         "askbot_version": __version__,
     }
