@@ -194,7 +194,7 @@ def _read_text(path: Path, max_bytes: int) -> str:
 
 def _read_jsonl(path: Path, raw: str) -> Iterator[Result]:
     for item in json_lines(path, raw):
-        yield item if isinstance(item, Skipped) else _record_result(item[1], item[0])
+        yield item if isinstance(item, Skipped) else _record_result(item.value, item.location)
 
 
 def _read_json(path: Path, raw: str) -> Iterator[Result]:

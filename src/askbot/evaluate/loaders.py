@@ -134,12 +134,10 @@ def load_jsonl(path: Path) -> QuestionSet:
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
-        where, record = item
-        line = int(where.rsplit(":", 1)[1])
         try:
-            questions.append(question_from_record(record, line, where))
+            questions.append(question_from_record(item.value, item.number, item.location))
         except ValueError as exc:  # includes pydantic's ValidationError
-            skipped.append(Skipped(location=where, reason=str(exc).splitlines()[0]))
+            skipped.append(Skipped(location=item.location, reason=str(exc).splitlines()[0]))
     return QuestionSet(
         name=path.name.removesuffix(".gz").removesuffix(".jsonl"),
         format="jsonl",
@@ -206,10 +204,10 @@ def _jsonl_records(path: Path, skipped: list[Skipped]) -> Iterator[tuple[str, di
     for item in json_lines(path, _read(path)):
         if isinstance(item, Skipped):
             skipped.append(item)
-        elif not isinstance(item[1], dict) or "_id" not in item[1]:
-            skipped.append(Skipped(location=item[0], reason="expected an object with an _id"))
+        elif not isinstance(item.value, dict) or "_id" not in item.value:
+            skipped.append(Skipped(location=item.location, reason="expected an object with an _id"))
         else:
-            yield item
+            yield item.location, item.value
 
 
 def load_beir(folder: Path) -> QuestionSet:
