@@ -26,6 +26,7 @@ from askbot import __version__
 from askbot.embedder import SentenceTransformerEmbedder
 from askbot.evaluate import ask_all, build_report, load, open_dataset_bot
 from askbot.evaluate.questions import EvalReport, QuestionSet
+from askbot.evaluate.report import format_metric
 from askbot.evaluate.runner import dataset_index
 from askbot.retriever import MODES
 from askbot.settings import Settings
@@ -158,12 +159,7 @@ def markdown(
             cells = []
             for column in COLUMNS:
                 value = report.metrics.get(column)
-                if value is None:
-                    cells.append("–")
-                elif column.startswith("latency"):
-                    cells.append(f"{value:.1f}")
-                else:
-                    cells.append(f"{value:.3f}")
+                cells.append("–" if value is None else format_metric(column, value))
             lines.append(f"| {name} | {retriever} | {report.n} | " + " | ".join(cells) + " |")
     lines += [
         "",

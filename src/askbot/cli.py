@@ -242,6 +242,7 @@ def eval_(
 ) -> None:
     """Score askbot on a question set: retrieval, answers found, abstention, latency."""
     from askbot.evaluate import run_eval
+    from askbot.evaluate.report import format_metric
 
     result = run_eval(
         settings_for(),
@@ -260,8 +261,7 @@ def eval_(
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
     for metric, value in result.metrics.items():
-        shown = f"{value:,.1f}" if metric.startswith("latency") else f"{value:.3f}"
-        table.add_row(metric, shown)
+        table.add_row(metric, format_metric(metric, value))
     console.print(table)
     if result.skipped:
         warn(f"{len(result.skipped)} input line(s) skipped; they are not in the denominators")

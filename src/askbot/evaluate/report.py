@@ -66,7 +66,8 @@ def miss_record(outcome: Outcome) -> dict[str, JsonValue] | None:
     }
 
 
-def _format(metric: str, value: float) -> str:
+def format_metric(metric: str, value: float) -> str:
+    """Milliseconds to a tenth, rates to three places: how every table shows a metric."""
     return f"{value:,.1f}" if metric.startswith("latency") else f"{value:.3f}"
 
 
@@ -81,7 +82,7 @@ def summary_markdown(report: EvalReport, misses: int) -> str:
         "| metric | value |",
         "|---|---:|",
     ]
-    lines += [f"| {m} | {_format(m, v)} |" for m, v in report.metrics.items()]
+    lines += [f"| {m} | {format_metric(m, v)} |" for m, v in report.metrics.items()]
     lines += ["", "## Configuration", ""]
     lines += [f"- {key}: `{value}`" for key, value in config.items()]
     if report.skipped:
