@@ -39,7 +39,7 @@ from askbot.slack.blocks import (
     notice_message,
     warning_message,
 )
-from askbot.slack.feedback import FeedbackLog, Vote, entry, read_value
+from askbot.slack.feedback import Cited, FeedbackLog, Vote, entry, read_value
 from askbot.slack.guard import RateLimiter, RecentKeys
 from askbot.slack.mrkdwn import escape, escape_within, question_text
 
@@ -303,10 +303,17 @@ class SlackAnswerer:
         ack()
         self._later(self._record_vote, body, action)
 
-    def _record_vote(self, body: Event, action: Event) -> None:
+    @staticmethod
+    def _clicked(action: Event, what: str) -> Cited | None:
+        """What a button of ours carries; None (and a log line) for anything else."""
         cited = read_value(action.get("value") or "")
         if cited is None:
-            log.warning("ignoring a feedback click with an unreadable value")
+            log.warning("ignoring a %s click with an unreadable value", what)
+        return cited
+
+    def _record_vote(self, body: Event, action: Event) -> None:
+        cited = self._clicked(action, "feedback")
+        if cited is None:
             return
         vote: Vote = "up" if action.get("action_id") == VOTE_UP else "down"
         user = body["user"]["id"]
@@ -337,9 +344,8 @@ class SlackAnswerer:
         self._later(self._share, body, action)
 
     def _share(self, body: Event, action: Event) -> None:
-        cited = read_value(action.get("value") or "")
+        cited = self._clicked(action, "share")
         if cited is None:
-            log.warning("ignoring a share click with an unreadable value")
             return
         asked = escape_within(cited.question, INTRO_LIMIT)
         intro = f"{_person(body['user']['id'])} shared an answer to: {asked}"

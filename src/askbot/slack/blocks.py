@@ -104,9 +104,13 @@ def _source(number: int, excerpt: Excerpt) -> str:
     return f"{source}\nalso in {len(excerpt.also_in)} other article(s)"
 
 
+def _declined(answer: Answer, limit: int) -> str:
+    return escape_within(f"The articles don't answer this: {answer.reason}.", limit)
+
+
 def _fallback(answer: Answer) -> str:
     if not answer.answered or not answer.excerpts:
-        return escape_within(f"The articles don't answer this: {answer.reason}.", FALLBACK_LIMIT)
+        return _declined(answer, FALLBACK_LIMIT)
     first = answer.excerpts[0]
     where = escape_within(first.title or first.source or first.article_id, 100)
     count = len(answer.excerpts)
@@ -136,18 +140,15 @@ def answer_message(
     for discrepancy in answer.discrepancies[:3]:
         head.append(_context("note: " + escape_within(describe(discrepancy), 600)))
 
-    buttons = [
-        _button("👍 Helpful", VOTE_UP, button_value(question or answer.question, answer.excerpts)),
-        _button("👎 Wrong", VOTE_DOWN, button_value(question or answer.question, answer.excerpts)),
-    ]
+    asked = question or answer.question
+    cited = button_value(asked, answer.excerpts)
+    buttons = [_button("👍 Helpful", VOTE_UP, cited), _button("👎 Wrong", VOTE_DOWN, cited)]
     if share:
-        buttons.append(
-            _button("Share in channel", SHARE, button_value(question or answer.question, ()))
-        )
+        buttons.append(_button("Share in channel", SHARE, button_value(asked, ())))
     tail: list[Block] = [{"type": "actions", "elements": buttons}]
 
     if not answer.answered:
-        reason = escape_within(f"The articles don't answer this: {answer.reason}.", SECTION_LIMIT)
+        reason = _declined(answer, SECTION_LIMIT)
         return Message(text=_fallback(answer), blocks=[*head, _section(reason), *tail])
 
     # Sources are short and say where a quote is from: they are kept whole, and the quotes

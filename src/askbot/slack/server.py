@@ -35,11 +35,8 @@ def check_settings(settings: Settings, mode: str | None) -> Mode:
         raise ConfigError(f"unknown Slack mode {mode!r}", "use --mode socket or --mode http")
     bot_token(settings)
     resolved: Mode = mode or ("socket" if settings.slack_app_token else "http")  # type: ignore[assignment]
-    if resolved == "socket" and settings.slack_app_token is None:
-        raise ConfigError(
-            "SLACK_APP_TOKEN is not set (Socket Mode needs it)",
-            "export an app-level token (xapp-…) with connections:write, or use --mode http",
-        )
+    if resolved == "socket":
+        app_token(settings)
     if resolved == "http" and settings.slack_signing_secret is None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set (HTTP mode needs it to check requests)",
@@ -99,13 +96,19 @@ class BoltHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}{EVENTS_PATH}"
 
 
-def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+def app_token(settings: Settings) -> str:
+    """``SLACK_APP_TOKEN``, or a one-line error saying what Socket Mode needs."""
     if settings.slack_app_token is None:
-        raise ConfigError("SLACK_APP_TOKEN is not set", "export an app-level token (xapp-…)")
+        raise ConfigError(
+            "SLACK_APP_TOKEN is not set (Socket Mode needs it)",
+            "export an app-level token (xapp-…) with connections:write, or use --mode http",
+        )
+    return settings.slack_app_token.get_secret_value()
+
+
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
     # The app's client carries SLACK_API_URL, so apps.connections.open goes there too.
-    return SocketModeHandler(
-        app, settings.slack_app_token.get_secret_value(), web_client=app.client
-    )
+    return SocketModeHandler(app, app_token(settings), web_client=app.client)
 
 
 def run(settings: Settings, bot: AskBot, *, mode: str | None, host: str, port: int) -> None:
