@@ -11,11 +11,11 @@ from askbot.settings import Settings
 
 
 def main() -> None:
-    settings = Settings()
     try:
-        mode = slack.check_settings(settings, None)
-        bot = AskBot.open_or_sample(settings, notice=warn)
-        slack.run(settings, bot, mode=mode, host="127.0.0.1", port=3000)
+        slack_settings = slack.SlackSettings()
+        mode = slack.check_settings(slack_settings, None)
+        bot = AskBot.open_or_sample(Settings(), notice=warn)
+        slack.run(slack_settings, bot, mode=mode, host="127.0.0.1", port=3000)
     except AskbotError as error:
         fail(error)
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from askbot.embedder import SentenceTransformerEmbedder
+from askbot.embedders import SentenceTransformerEmbedder
 from askbot.sample import sample_dir
 from askbot.service import AskBot
 from askbot.settings import Settings

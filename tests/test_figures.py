@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from askbot.figures import describe, discrepancies, figures
 from askbot.models import Excerpt
+from askbot.news import describe, discrepancies, figures
 from askbot.service import AskBot
 
 

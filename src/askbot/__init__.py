@@ -2,8 +2,18 @@
 
 __version__ = "0.1.0"
 
+from askbot.embedders import Embedder
 from askbot.errors import AskbotError
-from askbot.models import Answer, Article, Citation, Excerpt, IngestReport
+from askbot.models import (
+    Answer,
+    Article,
+    Citation,
+    Excerpt,
+    IndexInfo,
+    IngestReport,
+    RankedPassage,
+    RetrievalMode,
+)
 from askbot.service import AskBot
 from askbot.settings import Settings
 
@@ -13,8 +23,12 @@ __all__ = [
     "AskBot",
     "AskbotError",
     "Citation",
+    "Embedder",
     "Excerpt",
+    "IndexInfo",
     "IngestReport",
+    "RankedPassage",
+    "RetrievalMode",
     "Settings",
     "__version__",
 ]

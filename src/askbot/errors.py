@@ -12,7 +12,8 @@ warning in the thread.
     │   ├── IndexMissingError      no index at that path
     │   ├── IndexIncompatibleError built with another model or format version
     │   ├── IndexCorruptError      a file is missing or damaged
-    │   └── IndexBusyError         another process is writing to it
+    │   ├── IndexBusyError         another process is writing to it
+    │   └── BackendMissingError    built with a backend this install does not have
     ├── ModelError            the embedding model cannot be loaded
     └── ConfigError           a setting is missing or invalid
 """
@@ -61,6 +62,19 @@ class IndexCorruptError(IndexError_):
 
 class IndexBusyError(IndexError_):
     """Another process holds the index's write lock."""
+
+
+class BackendMissingError(IndexError_):
+    """The index names an embedder, vector store or keyword index this install lacks."""
+
+    @classmethod
+    def of(cls, where: str, part: str, name: str, available: list[str]) -> BackendMissingError:
+        return cls(
+            f"{where} was built with {part} {name!r}, which this install does not have "
+            f"(it has {', '.join(available) or 'none'})",
+            "install the package that provides it, or build a new index: "
+            "askbot ingest PATH --index NEW",
+        )
 
 
 class ModelError(AskbotError):

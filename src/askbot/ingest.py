@@ -15,7 +15,7 @@ from askbot.chunker import chunk
 from askbot.models import Article, ChunkerConfig, IngestReport, Passage, Skipped
 
 if TYPE_CHECKING:
-    from askbot.embedder import Embedder
+    from askbot.embedders import Embedder
     from askbot.index import Index
 
 # Passages per call to the model: large enough for sentence-transformers to sort by

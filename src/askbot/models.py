@@ -8,9 +8,24 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from pathlib import Path
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+
+class RetrievalMode(StrEnum):
+    """How candidates are found: both retrievers fused, or one alone (for comparison)."""
+
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
+
+class Fusion(StrEnum):
+    """How ``hybrid`` merges the dense and keyword lists."""
+
+    convex = "convex"
+    rrf = "rrf"
 
 
 class Record(BaseModel):
@@ -120,6 +135,16 @@ class Timings(Record):
     total_ms: float = 0.0
 
 
+class RankedPassage(Record):
+    """One passage of a retrieval-only ranking (``AskBot.retrieve``), best first."""
+
+    passage_id: int
+    article_id: str
+    score: float
+    cosine: float
+    bm25: float | None = None
+
+
 class Answer(Record):
     """askbot's answer to one question."""
 
@@ -170,14 +195,30 @@ class ChunkerConfig(Record):
     title_in_embedding: bool = True
 
 
+class Component(Record):
+    """A replaceable part an index was built with: its registered name and parameters."""
+
+    name: str
+    params: dict[str, JsonValue] = Field(default_factory=dict)
+
+
 class Manifest(Record):
-    """``manifest.json`` of an index directory."""
+    """``manifest.json`` of an index: what it was built with, so a mismatch is refused.
+
+    ``articles``, ``passages`` and ``generation`` are informational copies of what the
+    index itself holds; the index, not the manifest, is the truth about them.
+    """
 
     format_version: int
     askbot_version: str
-    embedder: str
+    embedder: str = Field(
+        description="Backend and model, e.g. sentence-transformers:all-MiniLM-L6-v2"
+    )
     dimension: int
     chunker: ChunkerConfig
+    tokenizer: Component
+    vector_store: Component
+    keyword_index: Component
     articles: int = 0
     passages: int = 0
     generation: int = 0
@@ -188,6 +229,10 @@ class Manifest(Record):
 class IndexInfo(Record):
     """What ``askbot info`` shows."""
 
-    path: Path
+    location: str
     manifest: Manifest
+    articles: int
+    passages: int
+    generation: int
     size_bytes: int
+    vector_store: dict[str, JsonValue] = Field(default_factory=dict)

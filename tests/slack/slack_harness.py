@@ -19,8 +19,7 @@ from urllib.parse import urlencode
 
 from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER, FakeSlack
 
-from askbot.settings import Settings
-from askbot.slack import BoltHTTPServer, SlackAnswerer
+from askbot.slack import BoltHTTPServer, SlackAnswerer, SlackSettings
 
 SECRET = "test-signing-secret"
 
@@ -47,7 +46,7 @@ class SlackHarness:
 
     url: str
     slack: FakeSlack
-    settings: Settings
+    settings: SlackSettings
     handlers: SlackAnswerer
     server: BoltHTTPServer
     _counter: int = 0
@@ -182,18 +181,17 @@ class SlackHarness:
         self.handlers.close()
 
 
-def slack_settings(slack: FakeSlack, tmp: Path, **overrides: Any) -> Settings:
+def slack_settings(slack: FakeSlack, tmp: Path, **overrides: Any) -> SlackSettings:
     values: dict[str, Any] = {
-        "index": tmp / "unused-index",
-        "slack_bot_token": BOT_TOKEN,
-        "slack_app_token": APP_TOKEN,
-        "slack_signing_secret": SECRET,
-        "slack_api_url": slack.api_url,
-        "slack_feedback_log": tmp / "feedback.jsonl",
-        "slack_user_rate_limit": 0,
+        "bot_token": BOT_TOKEN,
+        "app_token": APP_TOKEN,
+        "signing_secret": SECRET,
+        "api_url": slack.api_url,
+        "feedback_log": tmp / "feedback.jsonl",
+        "user_rate_limit": 0,
     }
     values.update(overrides)
-    return Settings(**values)
+    return SlackSettings(**values)
 
 
 StartSlack = Callable[..., SlackHarness]

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from askbot.cli import app
 from askbot.errors import ConfigError
 from askbot.service import AskBot
-from askbot.settings import Settings
-from askbot.slack import build_app, check_settings
+from askbot.slack import SlackSettings, build_app, check_settings
 
 
 def test_askbot_slack_without_a_token_names_it_and_fails(
@@ -26,34 +25,34 @@ def test_askbot_slack_without_a_token_names_it_and_fails(
 
 
 def test_the_mode_follows_the_tokens() -> None:
-    both = Settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1")  # type: ignore[arg-type]
+    both = SlackSettings(bot_token="xoxb-1", app_token="xapp-1")  # type: ignore[arg-type]
     assert check_settings(both, None) == "socket"
-    http = Settings(slack_bot_token="xoxb-1", slack_signing_secret="s")  # type: ignore[arg-type]
+    http = SlackSettings(bot_token="xoxb-1", signing_secret="s")  # type: ignore[arg-type]
     assert check_settings(http, None) == "http"
-    assert check_settings(both.model_copy(update={"slack_signing_secret": "s"}), "http") == "http"
+    assert check_settings(both.model_copy(update={"signing_secret": "s"}), "http") == "http"
 
 
 @pytest.mark.parametrize(
     ("values", "mode", "named"),
     [
         ({}, None, "SLACK_BOT_TOKEN"),
-        ({"slack_bot_token": "xoxb-1"}, "socket", "SLACK_APP_TOKEN"),
-        ({"slack_bot_token": "xoxb-1"}, None, "SLACK_SIGNING_SECRET"),
+        ({"bot_token": "xoxb-1"}, "socket", "SLACK_APP_TOKEN"),
+        ({"bot_token": "xoxb-1"}, None, "SLACK_SIGNING_SECRET"),
         (
-            {"slack_bot_token": "xoxb-1", "slack_app_token": "xapp-1"},
+            {"bot_token": "xoxb-1", "app_token": "xapp-1"},
             "http",
             "SLACK_SIGNING_SECRET",
         ),
-        ({"slack_bot_token": "xoxb-1"}, "carrier-pigeon", "--mode"),
+        ({"bot_token": "xoxb-1"}, "carrier-pigeon", "--mode"),
     ],
 )
 def test_missing_settings_are_named(values: dict[str, str], mode: str | None, named: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        check_settings(Settings(**values), mode)  # type: ignore[arg-type]
+        check_settings(SlackSettings(**values), mode)  # type: ignore[arg-type]
     assert named in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_a_token_slack_refuses_is_a_config_error(fake_slack: FakeSlack, fake_bot: AskBot) -> None:
-    settings = Settings(slack_bot_token="xoxb-wrong", slack_api_url=fake_slack.api_url)  # type: ignore[arg-type]
+    settings = SlackSettings(bot_token="xoxb-wrong", api_url=fake_slack.api_url)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="Slack refused SLACK_BOT_TOKEN \\(invalid_auth\\)"):
         build_app(settings, fake_bot)

@@ -13,10 +13,11 @@ import pytest
 from fake_slack import BOT_ID, BOT_USER, Call, FakeSlack
 from slack_harness import SlackHarness, StartSlack
 
+from askbot.chat import SORRY
 from askbot.models import Answer, Article
 from askbot.service import AskBot
 from askbot.settings import Settings
-from askbot.slack.blocks import SHARE, SORRY, VOTE_DOWN, VOTE_UP
+from askbot.slack.blocks import SHARE, VOTE_DOWN, VOTE_UP
 from fakes import HashingEmbedder
 
 PORT_ARTICLE = Article(
@@ -261,7 +262,7 @@ def test_feedback_click_is_logged_and_thanked(
     (thanks,) = fake_slack.wait_for("chat.postEphemeral")
     assert thanks.body["user"] == "U2" and thanks.body["channel"] == "C1"
     assert "Thanks" in thanks.body["text"]
-    lines = slack.settings.slack_feedback_log.read_text().splitlines()
+    lines = slack.settings.feedback_log.read_text().splitlines()
     assert len(lines) == 1
     logged = json.loads(lines[0])
     assert logged["vote"] == "down" and logged["user"] == "U2" and logged["channel"] == "C1"
@@ -281,7 +282,7 @@ def test_feedback_on_an_ephemeral_answer_is_thanked_through_response_url(
     slack.click(buttons(answer)[VOTE_UP], ephemeral=True)
     thanks = fake_slack.wait_for("response", count=2)[1]
     assert thanks.body["replace_original"] is False and "Thanks" in thanks.body["text"]
-    logged = json.loads(slack.settings.slack_feedback_log.read_text())
+    logged = json.loads(slack.settings.feedback_log.read_text())
     assert logged["vote"] == "up" and logged["question"] == LAVROV
 
 
@@ -342,7 +343,7 @@ def test_engine_failures_warn_in_the_thread_and_the_bot_keeps_answering(
 def test_per_user_rate_limit_gets_a_polite_reply(
     start_slack: StartSlack, fake_slack: FakeSlack, fake_bot: AskBot
 ) -> None:
-    slack = start_slack(fake_bot, slack_user_rate_limit=2)
+    slack = start_slack(fake_bot, user_rate_limit=2)
     for _ in range(3):
         slack.mention(f"<@{BOT_USER}> {LAVROV}", user="U4")
     (polite,) = fake_slack.wait_for("chat.postEphemeral")
@@ -388,7 +389,7 @@ def test_thread_follow_ups_are_ignored_by_default(
 def test_thread_follow_ups_are_answered_when_enabled(
     start_slack: StartSlack, fake_slack: FakeSlack, fake_bot: AskBot
 ) -> None:
-    slack = start_slack(fake_bot, slack_thread_followups=True)
+    slack = start_slack(fake_bot, thread_followups=True)
     _follow_up(slack, "1111.2222")  # a thread the bot never answered in
     root = slack.mention(f"<@{BOT_USER}> {LAVROV}")
     fake_slack.wait_for("chat.postMessage")

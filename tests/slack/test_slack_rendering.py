@@ -13,19 +13,21 @@ import pytest
 from fake_slack import BOT_TOKEN, FakeSlack, message_error
 from slack_sdk import WebClient
 
-from askbot.figures import discrepancies
+from askbot.chat import RateLimiter, RecentKeys
+from askbot.chat.feedback import read_payload
 from askbot.models import Answer, Citation, Excerpt
+from askbot.news import discrepancies
 from askbot.slack.app import retry_handlers
 from askbot.slack.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
     TEXT_LIMIT,
+    VALUE_LIMIT,
     answer_message,
+    button_value,
     message_size,
     source_line,
 )
-from askbot.slack.feedback import VALUE_LIMIT, button_value, read_value
-from askbot.slack.guard import RateLimiter, RecentKeys
 from askbot.slack.mrkdwn import escape, escape_within, link, question_text, safe_url
 
 # An entity that is cut, or a raw angle bracket, would let text turn into markup.
@@ -202,16 +204,16 @@ def test_button_value_fits_and_round_trips() -> None:
     excerpts = [excerpt(n, "x", article_id=f"id-{n}" * 10, start=n, end=n + 5) for n in range(20)]
     value = button_value('What about ünïcode and "quotes"? ' * 200, excerpts)
     assert len(value) <= VALUE_LIMIT
-    cited = read_value(value)
+    cited = read_payload(value)
     assert cited is not None
     assert cited.question.startswith('What about ünïcode and "quotes"?')
     assert cited.excerpts and cited.excerpts[0].article_id == "id-0" * 10
     assert cited.excerpts[1].start == 1 and cited.excerpts[1].end == 6
 
-    short = read_value(button_value("q", excerpts[:2]))
+    short = read_payload(button_value("q", excerpts[:2]))
     assert short is not None and short.question == "q" and len(short.excerpts) == 2
-    assert read_value("not json") is None
-    assert read_value(json.dumps({"q": 1})) is None
+    assert read_payload("not json") is None
+    assert read_payload(json.dumps({"q": 1})) is None
 
 
 # -- memories --------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_socket_mode_acks_the_envelope_and_answers(
     fake_slack: FakeSlack, fake_bot: AskBot, socket_server: SocketServer, tmp_path: Path
 ) -> None:
     fake_slack.socket_url = socket_server.url
-    settings = slack_settings(fake_slack, tmp_path, slack_signing_secret=None)
+    settings = slack_settings(fake_slack, tmp_path, signing_secret=None)
     app, handlers = build_app(settings, fake_bot)
     handler = socket_mode_handler(app, settings)
     try:

@@ -8,12 +8,12 @@ from pydantic import JsonValue
 
 from askbot import __version__
 from askbot.console import ingest_progress, question_progress, warn
-from askbot.embedder import Embedder
+from askbot.embedders import Embedder
 from askbot.evaluate.loaders import Format, load
 from askbot.evaluate.questions import EvalReport
 from askbot.evaluate.report import build_report, write_report
 from askbot.evaluate.runner import ask_all, dataset_index, open_dataset_bot
-from askbot.retriever import Mode
+from askbot.models import RetrievalMode
 from askbot.service import AskBot
 from askbot.settings import Settings
 
@@ -26,7 +26,7 @@ def run_eval(
     index: Path | None = None,
     k: int | None = None,
     limit: int | None = None,
-    retriever: Mode | None = None,
+    retriever: RetrievalMode | None = None,
     report_dir: Path | None = None,
     embedder: Embedder | None = None,
 ) -> EvalReport:
@@ -51,7 +51,8 @@ def run_eval(
         bot = AskBot.open_or_sample(settings, embedder, notice=warn)
     questions = question_set.questions[:limit] if limit else question_set.questions
     # An existing index keeps the chunker it was built with, whatever the settings say now.
-    chunker = bot.index.manifest.chunker
+    built = bot.describe().manifest
+    chunker = built.chunker
     with bot, question_progress() as progress:
         outcomes = ask_all(bot, questions, k=k, retriever=retriever, progress=progress)
     config: dict[str, JsonValue] = {
@@ -62,7 +63,7 @@ def run_eval(
         "index": str(settings.index),
         "retriever": retriever or settings.retriever,
         "k": k or settings.top_k,
-        "model": settings.model,
+        "embedder": built.embedder,
         "fusion": settings.fusion,
         "dense_weight": settings.dense_weight,
         "sentence_weight": settings.sentence_weight,

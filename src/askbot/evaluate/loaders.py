@@ -20,7 +20,7 @@ from askbot.jsonlines import json_lines
 from askbot.models import Article, Skipped
 
 Format = Literal["auto", "jsonl", "squad", "beir"]
-BEIR_FILES = ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv")
+BEIR_FILES = ("corpus.jsonl", "queries.jsonl")
 
 
 def _read(path: Path) -> str:
@@ -210,14 +210,14 @@ def _jsonl_records(path: Path, skipped: list[Skipped]) -> Iterator[tuple[str, di
             yield item.location, item.value
 
 
-def load_beir(folder: Path) -> QuestionSet:
-    """A BEIR folder: corpus, queries, and graded test qrels."""
-    paths = {name: _with_gz(folder / name) for name in BEIR_FILES}
+def load_beir(folder: Path, split: str = "test") -> QuestionSet:
+    """A BEIR folder: corpus, queries, and the graded qrels of ``split`` (test by default)."""
+    paths = {name: _with_gz(folder / name) for name in (*BEIR_FILES, f"qrels/{split}.tsv")}
     missing = [name for name, p in paths.items() if not p.exists()]
     if missing:
         raise InputError(
             f"{folder}: not a BEIR folder, missing {', '.join(missing)}",
-            "pass a folder with corpus.jsonl[.gz], queries.jsonl and qrels/test.tsv",
+            f"pass a folder with corpus.jsonl[.gz], queries.jsonl and qrels/{split}.tsv",
         )
     skipped: list[Skipped] = []
     articles: dict[str, Article] = {}
@@ -234,7 +234,7 @@ def load_beir(folder: Path) -> QuestionSet:
         for where, record in _jsonl_records(paths["queries.jsonl"], skipped)
     }
     qrels: dict[str, dict[str, int]] = {}
-    qrels_path = paths["qrels/test.tsv"]
+    qrels_path = paths[f"qrels/{split}.tsv"]
     rows = csv.reader(_read(qrels_path).splitlines(), delimiter="\t")
     for number, row in enumerate(rows, start=1):
         where = f"{qrels_path}:{number}"

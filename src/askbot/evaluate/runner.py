@@ -11,17 +11,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from askbot.embedder import Embedder
+from askbot.embedders import Embedder
 from askbot.errors import AskbotError
 from askbot.evaluate.questions import Cited, Outcome, Question, QuestionSet
 from askbot.ingest import Progress
-from askbot.retriever import Mode
+from askbot.models import RetrievalMode
 from askbot.service import AskBot
-from askbot.settings import Settings
+from askbot.settings import DEFAULT_INDEX, Settings
 
 log = logging.getLogger(__name__)
 
-EVAL_INDEXES = Settings.model_fields["index"].default.parent
+EVAL_INDEXES = DEFAULT_INDEX.parent
 """Where data sets' own corpora are indexed: ``embeddings/<data set name>/``."""
 
 QuestionProgress = Callable[[int, int], None]
@@ -62,7 +62,7 @@ def ask_all(
     questions: Sequence[Question],
     *,
     k: int | None = None,
-    retriever: Mode | None = None,
+    retriever: RetrievalMode | None = None,
     progress: QuestionProgress | None = None,
 ) -> list[Outcome]:
     """Asks every question; an engine error is recorded on the outcome, never raised."""

@@ -4,13 +4,14 @@ This is the only package that imports slack_bolt and slack_sdk; importing ``askb
 does not import it.
 """
 
-from askbot.slack.app import Answerer, SlackAnswerer, build_app
+from askbot.slack.app import SlackAnswerer, build_app
 from askbot.slack.server import BoltHTTPServer, check_settings, run, socket_mode_handler
+from askbot.slack.settings import SlackSettings
 
 __all__ = [
-    "Answerer",
     "BoltHTTPServer",
     "SlackAnswerer",
+    "SlackSettings",
     "build_app",
     "check_settings",
     "run",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -26,12 +26,21 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from askbot.errors import AskbotError, ConfigError
-from askbot.models import Answer
-from askbot.settings import Settings
+from askbot.chat import (
+    SORRY,
+    Answerer,
+    Cited,
+    FeedbackLog,
+    RateLimiter,
+    RecentKeys,
+    Vote,
+    answer_or_warning,
+    entry,
+)
+from askbot.chat.feedback import read_payload
+from askbot.errors import ConfigError
 from askbot.slack.blocks import (
     SHARE,
-    SORRY,
     VOTE_DOWN,
     VOTE_UP,
     Message,
@@ -39,9 +48,8 @@ from askbot.slack.blocks import (
     notice_message,
     warning_message,
 )
-from askbot.slack.feedback import Cited, FeedbackLog, Vote, entry, read_value
-from askbot.slack.guard import RateLimiter, RecentKeys
 from askbot.slack.mrkdwn import escape, escape_within, question_text
+from askbot.slack.settings import SlackSettings
 
 log = logging.getLogger("askbot.slack")
 
@@ -54,30 +62,24 @@ USER_ID = re.compile(r"[UW][A-Z0-9]+")
 INTRO_LIMIT = 2000
 
 
-class Answerer(Protocol):
-    """What the adapter needs of askbot: an answer to a question."""
-
-    def ask(self, question: str, k: int | None = None) -> Answer: ...
-
-
 def retry_handlers() -> list[RetryHandler]:
     """Retry dropped connections, and 429s after the Retry-After Slack asks for."""
     return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)]
 
 
-def bot_token(settings: Settings) -> str:
+def bot_token(settings: SlackSettings) -> str:
     """``SLACK_BOT_TOKEN``, or a one-line error saying where to find it."""
-    if settings.slack_bot_token is None:
+    if settings.bot_token is None:
         raise ConfigError(
             "SLACK_BOT_TOKEN is not set",
             "export the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page",
         )
-    return settings.slack_bot_token.get_secret_value()
+    return settings.bot_token.get_secret_value()
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: SlackSettings) -> WebClient:
     """The Web API client, at ``SLACK_API_URL`` (Slack's own unless set)."""
-    base_url = settings.slack_api_url.rstrip("/") + "/"
+    base_url = settings.api_url.rstrip("/") + "/"
     return WebClient(
         token=bot_token(settings),
         base_url=base_url,
@@ -111,7 +113,7 @@ class SlackAnswerer:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SlackSettings,
         bot: Answerer,
         client: WebClient,
         user_id: str,
@@ -120,9 +122,9 @@ class SlackAnswerer:
         self.bot = bot
         self.client = client
         self.user_id = user_id
-        self.followups = settings.slack_thread_followups
-        self.feedback = FeedbackLog(settings.slack_feedback_log)
-        self.limiter = RateLimiter(settings.slack_user_rate_limit)
+        self.followups = settings.thread_followups
+        self.feedback = FeedbackLog(settings.feedback_log)
+        self.limiter = RateLimiter(settings.user_rate_limit)
         # Event ids and (channel, ts) of messages already taken on, so a re-delivery or a
         # message that arrives both as app_mention and as message is answered once.
         self.seen = RecentKeys(size=20_000, ttl=3600)
@@ -155,16 +157,10 @@ class SlackAnswerer:
         self._pool.submit(guarded)
 
     def _compose(self, question: str, *, intro: str | None = None, share: bool = False) -> Message:
-        try:
-            answer = self.bot.ask(question)
-            return answer_message(answer, question=question, intro=intro, share=share)
-        except AskbotError as error:
-            log.info("could not answer %r: %s", question, error)
-            return warning_message(str(error))
-        except Exception:
-            # The traceback goes to the log; the thread gets one line.
-            log.exception("answering %r failed", question)
-            return warning_message(SORRY)
+        reply = answer_or_warning(self.bot, question)
+        if reply.answer is None:
+            return warning_message(reply.warning or SORRY)
+        return answer_message(reply.answer, question=question, intro=intro, share=share)
 
     def _post(self, channel: str, thread_ts: str, message: Message) -> bool:
         try:
@@ -306,7 +302,7 @@ class SlackAnswerer:
     @staticmethod
     def _clicked(action: Event, what: str) -> Cited | None:
         """What a button of ours carries; None (and a log line) for anything else."""
-        cited = read_value(action.get("value") or "")
+        cited = read_payload(action.get("value") or "")
         if cited is None:
             log.warning("ignoring a %s click with an unreadable value", what)
         return cited
@@ -358,12 +354,12 @@ class SlackAnswerer:
 
 
 def build_app(
-    settings: Settings, bot: Answerer, client: WebClient | None = None
+    settings: SlackSettings, bot: Answerer, client: WebClient | None = None
 ) -> tuple[App, SlackAnswerer]:
     """A Bolt app whose listeners answer with ``bot``; checks the token with Slack first."""
     client = client or web_client(settings)
     user_id = bot_user_id(client)
-    secret = settings.slack_signing_secret
+    secret = settings.signing_secret
     app = App(
         client=client,
         signing_secret=secret.get_secret_value() if secret else None,

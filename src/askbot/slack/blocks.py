@@ -7,12 +7,13 @@ refuses a message outright when it breaks a limit, so long answers are trimmed h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from askbot.figures import describe
+from askbot.chat.feedback import payload
 from askbot.models import Answer, Citation, Excerpt
-from askbot.slack.feedback import button_value
+from askbot.news import describe
 from askbot.slack.mrkdwn import escape_within, link
 
 SECTION_LIMIT = 3000
@@ -33,7 +34,8 @@ VOTE_UP = "askbot_vote_up"
 VOTE_DOWN = "askbot_vote_down"
 SHARE = "askbot_share"
 
-SORRY = "Sorry, something went wrong answering this; it has been logged."
+# Slack refuses a button whose value is longer.
+VALUE_LIMIT = 2000
 
 Block = dict[str, Any]
 
@@ -44,6 +46,11 @@ class Message:
 
     text: str
     blocks: list[Block] = field(default_factory=list)
+
+
+def button_value(question: str, excerpts: Sequence[Excerpt]) -> str:
+    """What a 👍 / 👎 / share button carries, within Slack's limit for a value."""
+    return payload(question, excerpts, VALUE_LIMIT)
 
 
 def _mrkdwn(text: str) -> Block:

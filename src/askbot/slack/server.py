@@ -17,8 +17,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from askbot.errors import ConfigError
 from askbot.service import AskBot
-from askbot.settings import Settings
 from askbot.slack.app import bot_token, build_app
+from askbot.slack.settings import SlackSettings
 
 log = logging.getLogger("askbot.slack")
 
@@ -26,7 +26,7 @@ Mode = Literal["socket", "http"]
 EVENTS_PATH = "/slack/events"
 
 
-def check_settings(settings: Settings, mode: str | None) -> Mode:
+def check_settings(settings: SlackSettings, mode: str | None) -> Mode:
     """The mode to run in, once every setting it needs is there (else a one-line error).
 
     Without a mode, Socket Mode is chosen when ``SLACK_APP_TOKEN`` is set.
@@ -34,10 +34,10 @@ def check_settings(settings: Settings, mode: str | None) -> Mode:
     if mode not in (None, "socket", "http"):
         raise ConfigError(f"unknown Slack mode {mode!r}", "use --mode socket or --mode http")
     bot_token(settings)
-    resolved: Mode = mode or ("socket" if settings.slack_app_token else "http")  # type: ignore[assignment]
+    resolved: Mode = mode or ("socket" if settings.app_token else "http")  # type: ignore[assignment]
     if resolved == "socket":
         app_token(settings)
-    if resolved == "http" and settings.slack_signing_secret is None:
+    if resolved == "http" and settings.signing_secret is None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set (HTTP mode needs it to check requests)",
             "export the Signing Secret from your app's Basic Information page",
@@ -96,22 +96,22 @@ class BoltHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}{EVENTS_PATH}"
 
 
-def app_token(settings: Settings) -> str:
+def app_token(settings: SlackSettings) -> str:
     """``SLACK_APP_TOKEN``, or a one-line error saying what Socket Mode needs."""
-    if settings.slack_app_token is None:
+    if settings.app_token is None:
         raise ConfigError(
             "SLACK_APP_TOKEN is not set (Socket Mode needs it)",
             "export an app-level token (xapp-…) with connections:write, or use --mode http",
         )
-    return settings.slack_app_token.get_secret_value()
+    return settings.app_token.get_secret_value()
 
 
-def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+def socket_mode_handler(app: App, settings: SlackSettings) -> SocketModeHandler:
     # The app's client carries SLACK_API_URL, so apps.connections.open goes there too.
     return SocketModeHandler(app, app_token(settings), web_client=app.client)
 
 
-def run(settings: Settings, bot: AskBot, *, mode: str | None, host: str, port: int) -> None:
+def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, port: int) -> None:
     """Answers Slack until interrupted. The index and model are loaded here, once."""
     resolved = check_settings(settings, mode)
     logging.basicConfig(
@@ -119,7 +119,7 @@ def run(settings: Settings, bot: AskBot, *, mode: str | None, host: str, port: i
     )
     # Load the model now: the first question should not be the slow one, and a model that
     # cannot load should stop the start, not fail every answer.
-    bot.embedder.embed(["warm up"], "query")
+    bot.warm_up()
     app, handlers = build_app(settings, bot)
     try:
         if resolved == "socket":

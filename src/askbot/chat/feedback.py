@@ -1,8 +1,9 @@
-"""👍 / 👎 on answers: what a button carries, and the JSON Lines log a click appends to.
+"""👍 / 👎 on answers: what a vote carries, and the JSON Lines log a vote appends to.
 
-A button's ``value`` carries the question and the cited excerpt ids, so a click can be
-logged without the bot remembering anything about the message. Each log line stands
-alone; ``askbot eval`` reads ``question``, ``vote`` and ``article_ids``.
+A vote's payload (a Slack button's ``value``, say) carries the question and the cited
+excerpt ids, so a click can be logged without the bot remembering anything about the
+message. Each log line stands alone; ``askbot eval`` reads ``question``, ``vote`` and
+``article_ids``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from pydantic import ValidationError
 
 from askbot.models import Excerpt, Record
 
-# Slack refuses a button whose value is longer.
-VALUE_LIMIT = 2000
-# A question is cut to this many characters before excerpts are dropped from a value.
+# A question is cut to this many characters before excerpts are dropped from a payload.
 MIN_QUESTION = 200
 
 Vote = Literal["up", "down"]
@@ -59,8 +58,8 @@ def _encode(cited: Cited) -> str:
     return json.dumps(compact, ensure_ascii=False, separators=(",", ":"))
 
 
-def button_value(question: str, excerpts: Sequence[Excerpt]) -> str:
-    """The question and excerpt ids as a button value that fits Slack's limit.
+def payload(question: str, excerpts: Sequence[Excerpt], limit: int) -> str:
+    """The question and excerpt ids as compact JSON of at most ``limit`` characters.
 
     A long question is cut first (down to MIN_QUESTION characters), then the last
     excerpts are dropped, then the question is cut further.
@@ -68,8 +67,8 @@ def button_value(question: str, excerpts: Sequence[Excerpt]) -> str:
     refs = [ExcerptRef(article_id=e.article_id, start=e.start, end=e.end) for e in excerpts]
     cited = Cited(question=question, excerpts=tuple(refs))
     value = _encode(cited)
-    while len(value) > VALUE_LIMIT:
-        overflow = len(value) - VALUE_LIMIT
+    while len(value) > limit:
+        overflow = len(value) - limit
         # Non-ASCII characters may take more room in the value than one character.
         floor = MIN_QUESTION if cited.excerpts else 0
         if len(cited.question) > floor:
@@ -83,8 +82,8 @@ def button_value(question: str, excerpts: Sequence[Excerpt]) -> str:
     return value
 
 
-def read_value(value: str) -> Cited | None:
-    """The contents of a button value, or None when it is not one of ours."""
+def read_payload(value: str) -> Cited | None:
+    """The contents of a payload, or None when it is not one of ours."""
     try:
         data = json.loads(value)
         refs = tuple(ExcerptRef(article_id=a, start=s, end=e) for a, s, e in data["e"])

@@ -1,17 +1,27 @@
-"""Words that carry a question's meaning, tokenised the way the FTS5 index tokenises.
+"""askbot's one tokenizer: the terms the keyword index holds and sentences are scored by.
 
-The index uses FTS5's ``porter unicode61 remove_diacritics 2`` tokenizer; this module
-mirrors it in Python (the same Porter stemmer via PyStemmer) so that sentence scoring and
-the index's document frequencies speak of the same terms.
+Text is lower-cased, accent-folded, split into runs of letters and digits, and each token
+is stemmed with the Porter stemmer (PyStemmer), after folding the irregular past forms news
+reports speech in ("said" is "say"). The keyword index is built from exactly these terms
+and sentence scoring uses exactly these terms, so a question's words, the index's document
+frequencies and a sentence's coverage always speak of the same thing. The tokenizer's name
+and version are saved in every index: changing the rules below means a new ``VERSION``,
+and indexes built with the old rules are refused with a message to rebuild.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
+
+from askbot.models import Component
+
+NAME = "askbot-porter"
+VERSION = 1
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -263,6 +273,16 @@ def stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
 
-def match_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression: any of the words, each quoted so none is an operator."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+def terms(text: str) -> list[str]:
+    """Every token's stem, in order: what the keyword index holds for ``text``."""
+    return [stem(t) for t in tokens(text)]
+
+
+def query_terms(words: Iterable[str]) -> list[str]:
+    """The distinct stems of a question's content words, in order."""
+    return list(dict.fromkeys(stem(w) for w in words))
+
+
+def spec() -> Component:
+    """This tokenizer's identity, as an index records it."""
+    return Component(name=NAME, params={"version": VERSION})

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from askbot.keywords import STOPWORDS, stem
-from askbot.models import Discrepancy, Excerpt, Figure
+from askbot.models import Answer, Discrepancy, Excerpt, Figure
+from askbot.tokenizer import STOPWORDS, stem
 
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _MONTHS = (
@@ -93,3 +93,12 @@ def describe(discrepancy: Discrepancy) -> str:
         + ", ".join(parts)
         + ". Check the sources before repeating one."
     )
+
+
+class FigureAnalyzer:
+    """The answer stage that points out figures the excerpts disagree on."""
+
+    def analyze(self, answer: Answer) -> Answer:
+        if not answer.answered:
+            return answer
+        return answer.model_copy(update={"discrepancies": discrepancies(answer.excerpts)})

@@ -1,0 +1,44 @@
+"""Whether the evidence answers the question, and how sure askbot is.
+
+Confidence is the mean of the best passage's cosine similarity (an absolute semantic
+signal that ranks alone cannot give) and the top excerpt's keyword coverage (does the
+quoted sentence hold the question's rare words?). Below the threshold askbot declines;
+the default, 0.42, is calibrated in benchmarks/calibrate_abstention.py (README,
+"Abstention").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from askbot.answering.evidence import Evidence, Hit, coverage
+from askbot.models import Excerpt
+
+NO_MATCH = "none of the articles matches the question's words or meaning"
+WEAK = "the closest passages do not answer it (confidence {:.2f} is below {:.2f})"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answered: bool
+    confidence: float
+    reason: str | None
+
+
+class ConfidenceJudge:
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def judge(
+        self, hits: Sequence[Hit], excerpts: Sequence[Excerpt], evidence: Evidence
+    ) -> Verdict:
+        if not excerpts:
+            return Verdict(answered=False, confidence=0.0, reason=NO_MATCH)
+        best_cosine = max(h.cosine for h in hits[:3])
+        confidence = 0.5 * best_cosine + 0.5 * coverage(excerpts[0].text, evidence.weights)
+        if confidence >= self.threshold:
+            return Verdict(answered=True, confidence=confidence, reason=None)
+        return Verdict(
+            answered=False, confidence=confidence, reason=WEAK.format(confidence, self.threshold)
+        )

@@ -1,0 +1,120 @@
+"""What a question's stages share: its snapshot, query, keyword weights and passages.
+
+Passages are fetched once and their quotable *units* scored once per question, then
+shared by re-ranking (which wants each passage's best unit) and excerpt selection (which
+wants them all). A unit is a sentence, or a quotation that runs over several sentences:
+a quote is never cut off from its closing mark or from who said it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from askbot.index import PassageRow, Snapshot
+from askbot.models import Span
+from askbot.tokenizer import stems
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from askbot.query import Query
+
+_OPEN_QUOTES = "“«‘"
+_CLOSE_QUOTES = "”»’"
+_MAX_UNIT_SENTENCES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A candidate passage: its score in the current ranking, and its evidence."""
+
+    passage_id: int
+    score: float
+    cosine: float
+    bm25: float | None
+
+
+ScoredUnits = Sequence[tuple[Span, float]]
+"""A passage's units, each with its keyword coverage."""
+
+
+@dataclass
+class Evidence:
+    snapshot: Snapshot
+    query: Query
+    vector: NDArray[np.float32] | None
+    k: int
+    weights: dict[str, float] = field(default_factory=dict)
+    rows: dict[int, PassageRow] = field(default_factory=dict)
+    units: dict[int, ScoredUnits] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        df = self.snapshot.document_frequencies(self.query.terms)
+        self.weights = idf_weights(self.query.terms, df, self.snapshot.counts()[1])
+
+    def load(self, hits: Iterable[Hit]) -> None:
+        """Fetches the passages of ``hits`` not yet loaded, and scores their units."""
+        missing = [h.passage_id for h in hits if h.passage_id not in self.rows]
+        fetched = self.snapshot.passages(missing)
+        self.rows.update(fetched)
+        for pid, row in fetched.items():
+            self.units[pid] = [
+                (span, coverage(_slice(row, span), self.weights)) for span in units(row)
+            ]
+
+
+def idf_weights(terms: Sequence[str], df: Mapping[str, int], total: int) -> dict[str, float]:
+    """BM25's IDF of each query term; a term the corpus never uses weighs the most."""
+    return {t: math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+
+
+def coverage(text: str, weights: Mapping[str, float]) -> float:
+    """Share of the question's keyword weight that ``text`` contains, from 0 to 1."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = stems(text)
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def best_coverage(scored: ScoredUnits) -> float:
+    """The keyword coverage of a passage's best unit."""
+    return max((cov for _, cov in scored), default=0.0)
+
+
+def _open_quote(text: str, inside: bool) -> bool:
+    """Whether a quotation is still open after ``text`` (given whether it was before)."""
+    for ch in text:
+        if ch in _OPEN_QUOTES and ch != "’":
+            inside = True
+        elif ch in _CLOSE_QUOTES and ch != "’":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside
+
+
+def _slice(row: PassageRow, span: Span) -> str:
+    return row.text[span.start - row.start : span.end - row.start]
+
+
+def units(row: PassageRow) -> list[Span]:
+    """The passage's sentences, with a quotation spread over several joined into one."""
+    out: list[Span] = []
+    i, spans = 0, row.sentences
+    while i < len(spans):
+        j = i
+        inside = _open_quote(_slice(row, spans[i]), False)
+        while inside and j + 1 < len(spans) and j - i + 1 < _MAX_UNIT_SENTENCES:
+            between = row.text[spans[j].end - row.start : spans[j + 1].start - row.start]
+            if "\n" in between:
+                break
+            j += 1
+            inside = _open_quote(_slice(row, spans[j]), inside)
+        out.append(Span(start=spans[i].start, end=spans[j].end))
+        i = j + 1
+    return out

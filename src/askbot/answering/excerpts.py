@@ -1,0 +1,131 @@
+"""Choosing the words to quote: the best units of the top passages, verbatim.
+
+Units are scored by how much of the question's keyword weight they contain (IDF-weighted,
+so rare names count more than common words) and by their passage's rank. Boosts (such as
+putting a speaker's own words first) adjust those scores. The best non-overlapping units
+become excerpts; a unit that repeats another almost word for word (the same wire quote run
+by two outlets) is merged into it as ``also_in``.
+
+Every excerpt is cut out of its article by offsets, never rebuilt from tokens, so
+``article.text[start:end] == excerpt.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from askbot.answering.evidence import Evidence, Hit
+from askbot.index import PassageRow
+from askbot.models import Citation, Excerpt
+from askbot.tokenizer import STOPWORDS, tokens
+
+# Passages whose sentences compete to be quoted; deeper ones almost never win.
+EXCERPT_PASSAGES = 10
+_NEAR_DUPLICATE = 0.8
+# How much a unit's own keyword coverage weighs against its passage's retrieval rank.
+_COVERAGE_WEIGHT = 0.6
+
+
+@dataclass
+class Unit:
+    """A quotable run of sentences, scored for this question."""
+
+    row: PassageRow
+    hit: Hit
+    start: int
+    end: int
+    coverage: float
+    score: float
+    also_in: list[Citation] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.row.text[self.start - self.row.start : self.end - self.row.start]
+
+
+class UnitBoost(Protocol):
+    """Adjusts unit scores before the best are chosen (a stage of its own module)."""
+
+    def boost(self, units: list[Unit], evidence: Evidence) -> None: ...
+
+
+def _signature(text: str) -> set[str]:
+    return {t for t in tokens(text) if t not in STOPWORDS}
+
+
+def _near_duplicate(a: set[str], b: set[str]) -> bool:
+    small = min(len(a), len(b))
+    return small >= 4 and len(a & b) / small >= _NEAR_DUPLICATE
+
+
+def _citation(unit: Unit) -> Citation:
+    row = unit.row
+    return Citation(
+        article_id=row.article_id,
+        title=row.title,
+        source=row.source,
+        published=row.published,
+        url=row.url,
+        start=unit.start,
+        end=unit.end,
+    )
+
+
+def _overlaps(a: Unit, b: Unit) -> bool:
+    return a.row.article_id == b.row.article_id and a.start < b.end and b.start < a.end
+
+
+class ExcerptSelector:
+    def __init__(self, boosts: Sequence[UnitBoost] = (), passages: int = EXCERPT_PASSAGES) -> None:
+        self.boosts = boosts
+        self.passages = passages
+
+    def candidates(self, hits: Sequence[Hit], evidence: Evidence) -> list[Unit]:
+        """Every unit of the top passages, scored, boosted, best first."""
+        top = list(hits[: max(self.passages, 3 * evidence.k)])
+        evidence.load(top)
+        if not top:
+            return []
+        best = max(h.score for h in top) or 1.0
+        found: list[Unit] = []
+        for hit in top:
+            row = evidence.rows.get(hit.passage_id)
+            if row is None or hit.passage_id not in evidence.units:
+                continue
+            prior = hit.score / best
+            for span, cov in evidence.units[hit.passage_id]:
+                score = _COVERAGE_WEIGHT * cov + (1 - _COVERAGE_WEIGHT) * prior
+                found.append(Unit(row, hit, span.start, span.end, cov, score))
+        for booster in self.boosts:
+            booster.boost(found, evidence)
+        found.sort(key=lambda u: -u.score)
+        return found
+
+    def select(self, hits: Sequence[Hit], evidence: Evidence) -> list[Excerpt]:
+        """The ``k`` best excerpts from the passages of ``hits`` (best first)."""
+        chosen: list[tuple[Unit, set[str]]] = []
+        for unit in self.candidates(hits, evidence):
+            signature = _signature(unit.text)
+            duplicate_of = next((c for c, sig in chosen if _near_duplicate(signature, sig)), None)
+            if duplicate_of is not None:
+                if duplicate_of.row.article_id != unit.row.article_id and all(
+                    c.article_id != unit.row.article_id for c in duplicate_of.also_in
+                ):
+                    duplicate_of.also_in.append(_citation(unit))
+                continue
+            if len(chosen) >= evidence.k:
+                continue  # keep scanning only to find more outlets for chosen quotes
+            if any(_overlaps(unit, c) for c, _ in chosen):
+                continue
+            chosen.append((unit, signature))
+        return [
+            Excerpt(
+                **_citation(unit).model_dump(),
+                text=unit.text,
+                score=round(unit.score, 4),
+                also_in=tuple(unit.also_in),
+            )
+            for unit, _ in chosen
+        ]

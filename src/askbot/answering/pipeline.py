@@ -1,0 +1,121 @@
+"""Answering as a pipeline of stages, composed from settings in one place.
+
+    candidates (dense | keyword | hybrid) -> re-rank -> excerpt selection
+        -> confidence / abstention -> answer analyzers (news/)
+
+Each stage is a small class in its own module; ``build_pipeline`` is the only place that
+knows which ones run and with which settings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from askbot.answering.candidates import (
+    CandidateSource,
+    DenseCandidates,
+    HybridCandidates,
+    KeywordCandidates,
+)
+from askbot.answering.confidence import ConfidenceJudge
+from askbot.answering.evidence import Evidence, Hit
+from askbot.answering.excerpts import ExcerptSelector
+from askbot.answering.quotes import QuotationsFirst
+from askbot.answering.rerank import SentenceReranker
+from askbot.models import Answer, RetrievalMode, Timings
+from askbot.news import FigureAnalyzer
+from askbot.settings import Settings
+
+RANKING_DEPTH = 20
+
+
+class Reranker(Protocol):
+    def rerank(self, hits: list[Hit], evidence: Evidence) -> list[Hit]: ...
+
+
+class AnswerAnalyzer(Protocol):
+    def analyze(self, answer: Answer) -> Answer: ...
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        sources: Mapping[RetrievalMode, CandidateSource],
+        rerankers: Mapping[RetrievalMode, Reranker],
+        selector: ExcerptSelector,
+        judge: ConfidenceJudge,
+        analyzers: Sequence[AnswerAnalyzer],
+    ) -> None:
+        self.sources = sources
+        self.rerankers = rerankers
+        self.selector = selector
+        self.judge = judge
+        self.analyzers = analyzers
+
+    def retrieve(self, evidence: Evidence, mode: RetrievalMode) -> list[Hit]:
+        """The ranked candidates for the question: found, then re-ranked."""
+        hits = self.sources[mode].find(evidence)
+        reranker = self.rerankers.get(mode)
+        return reranker.rerank(hits, evidence) if reranker else hits
+
+    def run(self, evidence: Evidence, mode: RetrievalMode) -> Answer:
+        started = time.perf_counter()
+        hits = self.sources[mode].find(evidence)
+        searched = time.perf_counter()
+        reranker = self.rerankers.get(mode)
+        if reranker:
+            hits = reranker.rerank(hits, evidence)
+        excerpts = self.selector.select(hits, evidence)
+        verdict = self.judge.judge(hits, excerpts, evidence)
+        owners = evidence.snapshot.owners([h.passage_id for h in hits])
+        ranking = list(dict.fromkeys(owners[h.passage_id] for h in hits if h.passage_id in owners))
+        query = evidence.query
+        answer = Answer(
+            question=query.text,
+            answered=verdict.answered,
+            excerpts=tuple(excerpts) if verdict.answered else (),
+            confidence=round(verdict.confidence, 4),
+            reason=verdict.reason,
+            filters=query.filters,
+            warnings=tuple(query.warnings),
+            ranking=tuple(ranking[:RANKING_DEPTH]),
+        )
+        for analyzer in self.analyzers:
+            answer = analyzer.analyze(answer)
+        finished = time.perf_counter()
+        return answer.model_copy(
+            update={
+                "timings": Timings(
+                    search_ms=_ms(searched - started), select_ms=_ms(finished - searched)
+                )
+            }
+        )
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    """The stages askbot answers with, as the settings choose them."""
+    n = settings.candidates
+    sources: dict[RetrievalMode, CandidateSource] = {
+        RetrievalMode.hybrid: HybridCandidates(
+            n, settings.fusion, settings.dense_weight, settings.rrf_k
+        ),
+        RetrievalMode.dense: DenseCandidates(n),
+        RetrievalMode.bm25: KeywordCandidates(n),
+    }
+    # dense and bm25 stay single retrievers, for comparison: only hybrid re-ranks.
+    rerankers: dict[RetrievalMode, Reranker] = {
+        RetrievalMode.hybrid: SentenceReranker(settings.sentence_weight)
+    }
+    return Pipeline(
+        sources,
+        rerankers,
+        ExcerptSelector(boosts=[QuotationsFirst()]),
+        ConfidenceJudge(settings.min_confidence),
+        analyzers=[FigureAnalyzer()],
+    )

@@ -1,0 +1,44 @@
+"""What a chat surface posts for a question: the answer, or one line saying why not.
+
+An engine error is never a crash of the bot: an ``AskbotError`` becomes its own one-line
+message (it names the problem and the fix), anything else a short apology, with the
+traceback in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from askbot.errors import AskbotError
+from askbot.models import Answer
+
+log = logging.getLogger("askbot.chat")
+
+SORRY = "Sorry, something went wrong answering this; it has been logged."
+
+
+class Answerer(Protocol):
+    """What a chat surface needs of askbot: an answer to a question."""
+
+    def ask(self, question: str, k: int | None = None) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Exactly one of ``answer`` and ``warning`` is set."""
+
+    answer: Answer | None = None
+    warning: str | None = None
+
+
+def answer_or_warning(bot: Answerer, question: str) -> Reply:
+    try:
+        return Reply(answer=bot.ask(question))
+    except AskbotError as error:
+        log.info("could not answer %r: %s", question, error)
+        return Reply(warning=str(error))
+    except Exception:
+        log.exception("answering %r failed", question)
+        return Reply(warning=SORRY)

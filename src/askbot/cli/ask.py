@@ -1,0 +1,50 @@
+"""``askbot ask`` and ``askbot repl``: questions from the terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from askbot.cli.app import (
+    IndexOption,
+    JsonOption,
+    KOption,
+    RetrieverOption,
+    app,
+    handled,
+    settings_for,
+)
+from askbot.console import console, warn
+from askbot.service import AskBot
+from askbot.terminal import render_answer
+
+
+@app.command()
+@handled
+def ask(
+    question: Annotated[str, typer.Argument(help="The question; may hold outlet:/since:/until:.")],
+    index: IndexOption = None,
+    k: KOption = None,
+    json_out: JsonOption = False,
+    retriever: RetrieverOption = None,
+) -> None:
+    """Answer one question with cited excerpts (or say the articles don't answer it)."""
+    settings = settings_for(index, retriever=retriever)
+    with AskBot.open_or_sample(settings, notice=warn) as bot:
+        answer = bot.ask(question, k=k)
+    if json_out:
+        print(answer.model_dump_json(indent=2))
+    else:
+        console.print(render_answer(answer))
+
+
+@app.command()
+@handled
+def repl(index: IndexOption = None, k: KOption = None) -> None:
+    """Ask questions one per line (.help for commands, Ctrl-D to quit)."""
+    from askbot.repl import Repl
+
+    settings = settings_for(index, top_k=k)
+    with AskBot.open_or_sample(settings, notice=warn) as bot:
+        Repl(bot, console).run()

@@ -1,0 +1,32 @@
+"""``askbot slack``: run the Slack bot."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from askbot.cli.app import IndexOption, app, handled, settings_for
+from askbot.console import warn
+from askbot.service import AskBot
+
+
+@app.command()
+@handled
+def slack(
+    mode: Annotated[
+        str | None, typer.Option(help="socket or http [default: socket if SLACK_APP_TOKEN is set]")
+    ] = None,
+    port: Annotated[int, typer.Option(help="HTTP mode port.")] = 3000,
+    host: Annotated[str, typer.Option(help="HTTP mode address to bind.")] = "127.0.0.1",
+    index: IndexOption = None,
+) -> None:
+    """Run the Slack bot (Socket Mode or HTTP Events API)."""
+    from askbot import slack as slack_adapter
+
+    settings = settings_for(index)
+    slack_settings = slack_adapter.SlackSettings()
+    # A missing token fails before the model loads.
+    slack_adapter.check_settings(slack_settings, mode)
+    bot = AskBot.open_or_sample(settings, notice=warn)
+    slack_adapter.run(slack_settings, bot, mode=mode, host=host, port=port)

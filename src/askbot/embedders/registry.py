@@ -1,0 +1,63 @@
+"""Embedding backends by name, and the factory that makes one from settings.
+
+A backend registers a factory under a stable name (``sentence-transformers``); an
+embedder's full name is ``backend:model``, and that is what an index records. A new
+backend is one module that calls ``register_backend`` (see README, "Extending askbot").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from askbot.embedders.base import Embedder
+from askbot.errors import BackendMissingError, ConfigError
+
+Factory = Callable[[str, int], Embedder]
+"""Called as factory(model, batch_size); must not load the model yet."""
+
+
+_BACKENDS: dict[str, Factory] = {}
+_ALIASES: dict[str, str] = {}
+
+
+def register_backend(name: str, factory: Factory, *, aliases: tuple[str, ...] = ()) -> None:
+    _BACKENDS[name] = factory
+    for alias in aliases:
+        _ALIASES[alias] = name
+
+
+def backend_names() -> list[str]:
+    return sorted(_BACKENDS)
+
+
+def canonical_backend(name: str) -> str:
+    """The registered name for ``name`` or one of its aliases (``torch``)."""
+    name = _ALIASES.get(name, name)
+    if name not in _BACKENDS:
+        known = ", ".join(backend_names() + sorted(_ALIASES))
+        raise ConfigError(
+            f"unknown embedding backend {name!r}", f"set ASKBOT_BACKEND to one of: {known}"
+        )
+    return name
+
+
+def embedder_name(backend: str, model: str) -> str:
+    return f"{canonical_backend(backend)}:{model}"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``backend:model`` -> (backend, model). Names without a backend predate backends."""
+    backend, sep, model = name.partition(":")
+    return (backend, model) if sep else ("", name)
+
+
+def create_embedder(backend: str, model: str, batch_size: int = 64) -> Embedder:
+    return _BACKENDS[canonical_backend(backend)](model, batch_size)
+
+
+def embedder_for_index(name: str, batch_size: int, where: str) -> Embedder:
+    """The embedder an index was built with, or a one-line error saying how to get it."""
+    backend, model = split_name(name)
+    if backend not in _BACKENDS:
+        raise BackendMissingError.of(where, "embedder", name, backend_names())
+    return _BACKENDS[backend](model, batch_size)

@@ -1,0 +1,211 @@
+"""Articles and passages in SQLite: the rows an embedded index answers from.
+
+A passage is offsets into its article's text, not a second copy of it: ``substr`` cuts it
+out on read. Every function takes the connection to run on, so a question's reads all go
+through its snapshot's connection and a write's through the writer's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from askbot.index.base import PassageRow
+from askbot.models import Article, Passage, QueryFilters, Span
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT, text TEXT NOT NULL, url TEXT, source TEXT, published TEXT,
+    authors TEXT NOT NULL, metadata TEXT NOT NULL,
+    content_hash TEXT NOT NULL, ingested TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    sentences TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
+"""
+BATCH = 500
+
+
+def batches(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    return int(articles), int(passages)
+
+
+def content_hashes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for batch in batches(list(ids)):
+        marks = ",".join("?" * len(batch))
+        for article_id, digest in conn.execute(
+            f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", batch
+        ):
+            found[article_id] = digest
+    return found
+
+
+def delete_article(conn: sqlite3.Connection, article_id: str) -> list[int] | None:
+    """Deletes an article and its passages; returns the passage ids, None if absent."""
+    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        return None
+    ids = [
+        int(r[0])
+        for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))
+    ]
+    conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    return ids
+
+
+def insert_article(
+    conn: sqlite3.Connection, article: Article, passages: Sequence[Passage]
+) -> list[int]:
+    """Inserts an article (which must not exist) and its passages; returns passage ids."""
+    conn.execute(
+        "INSERT INTO articles (id, title, text, url, source, published, authors, "
+        "metadata, content_hash, ingested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article.id,
+            article.title,
+            article.text,
+            article.url,
+            article.source,
+            article.published.isoformat() if article.published else None,
+            json.dumps(list(article.authors)),
+            json.dumps(article.metadata),
+            article.content_hash,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
+    # Ids are assigned here so the passages go in with one statement (AUTOINCREMENT never
+    # reuses an id, and this runs inside the one writer's transaction).
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'passages'").fetchone()
+    first = (int(row[0]) if row else 0) + 1
+    ids = list(range(first, first + len(passages)))
+    conn.executemany(
+        "INSERT INTO passages (id, article_id, start, end, sentences) VALUES (?, ?, ?, ?, ?)",
+        [
+            (pid, article.id, p.start, p.end, json.dumps([[s.start, s.end] for s in p.sentences]))
+            for pid, p in zip(ids, passages, strict=True)
+        ],
+    )
+    return ids
+
+
+def article_ids(conn: sqlite3.Connection) -> list[str]:
+    return [str(r[0]) for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    row = conn.execute(
+        "SELECT id, text, title, url, source, published, authors, metadata "
+        "FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Article(
+        id=row[0],
+        text=row[1],
+        title=row[2],
+        url=row[3],
+        source=row[4],
+        published=date.fromisoformat(row[5]) if row[5] else None,
+        authors=tuple(json.loads(row[6])),
+        metadata=json.loads(row[7]),
+    )
+
+
+def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageRow]:
+    wanted = list(dict.fromkeys(ids))
+    rows: dict[int, PassageRow] = {}
+    for batch in batches(wanted):
+        marks = ",".join("?" * len(batch))
+        for r in conn.execute(
+            "SELECT p.id, p.article_id, p.start, p.end, "
+            "substr(a.text, p.start + 1, p.end - p.start), p.sentences, "
+            "a.title, a.source, a.published, a.url "
+            f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
+            batch,
+        ):
+            rows[int(r[0])] = PassageRow(
+                id=int(r[0]),
+                article_id=r[1],
+                start=r[2],
+                end=r[3],
+                text=r[4],
+                sentences=tuple(Span(start=s, end=e) for s, e in json.loads(r[5])),
+                title=r[6],
+                source=r[7],
+                published=date.fromisoformat(r[8]) if r[8] else None,
+                url=r[9],
+            )
+    return rows
+
+
+def owners(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for batch in batches(list(passage_ids)):
+        marks = ",".join("?" * len(batch))
+        for pid, article_id in conn.execute(
+            f"SELECT id, article_id FROM passages WHERE id IN ({marks})", batch
+        ):
+            found[int(pid)] = str(article_id)
+    return found
+
+
+def allowed_sql(filters: QueryFilters) -> tuple[str, list[Any]] | None:
+    """A query selecting the ids of the passages the filters allow; None: no filter."""
+    if not filters.active:
+        return None
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.outlets:
+        clauses.append("(" + " OR ".join("a.source LIKE ?" for _ in filters.outlets) + ")")
+        params.extend(f"%{o}%" for o in filters.outlets)
+    if filters.since:
+        clauses.append("a.published >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("a.published <= ?")
+        params.append(filters.until.isoformat())
+    sql = (
+        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE "
+        + " AND ".join(clauses)
+    )
+    return sql, params
+
+
+def allowed_ids(conn: sqlite3.Connection, filters: QueryFilters) -> list[int] | None:
+    query = allowed_sql(filters)
+    if query is None:
+        return None
+    return [int(r[0]) for r in conn.execute(query[0] + " ORDER BY p.id", query[1])]

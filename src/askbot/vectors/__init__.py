@@ -1,0 +1,49 @@
+"""Vector stores, one implementation per file, chosen by name (the only faiss importers).
+
+``faiss-flat`` searches exactly; ``faiss-ivf`` searches approximately, for large indexes.
+A new store is a ``VectorStore`` subclass registered here (README, "Extending askbot").
+Stores are imported when first asked for, so answering from keywords alone never loads
+FAISS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from askbot.errors import BackendMissingError, ConfigError
+from askbot.vectors.base import Hits, VectorStore
+
+Loader = Callable[[], type[VectorStore]]
+
+
+def _builtin(path: str) -> Loader:
+    module, _, name = path.partition(":")
+    return lambda: getattr(importlib.import_module(module), name)
+
+
+_STORES: dict[str, Loader] = {
+    "faiss-flat": _builtin("askbot.vectors.flat:FlatStore"),
+    "faiss-ivf": _builtin("askbot.vectors.ivf:IvfStore"),
+}
+
+
+def register_store(kind: str, loader: Loader) -> None:
+    _STORES[kind] = loader
+
+
+def store_names() -> list[str]:
+    return sorted(_STORES)
+
+
+def store_class(kind: str, *, where: str | None = None) -> type[VectorStore]:
+    """The store registered as ``kind``; ``where`` names the index that asks for it."""
+    if kind in _STORES:
+        return _STORES[kind]()
+    known = ", ".join(store_names())
+    if where is None:
+        raise ConfigError(f"unknown vector store {kind!r}", f"use one of: {known}")
+    raise BackendMissingError.of(where, "vector store", kind, store_names())
+
+
+__all__ = ["Hits", "VectorStore", "register_store", "store_class", "store_names"]
