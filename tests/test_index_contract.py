@@ -1,0 +1,187 @@
+"""The index contract (snapshots, one writer, filters pushed down), run on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from askbot.errors import IndexBusyError
+from askbot.index import Index, IndexSpec, create_index, open_index
+from askbot.models import Article, ChunkerConfig, Component, Passage, QueryFilters, Span
+
+DIM = 16
+MakeIndex = Callable[..., Index]
+
+
+def spec(store: str = "faiss-flat") -> IndexSpec:
+    return IndexSpec(
+        embedder="test-hashing:16",
+        dimension=DIM,
+        chunker=ChunkerConfig(),
+        vector_store=Component(name=store),
+        keyword_index=Component(name="sqlite-fts5"),
+    )
+
+
+@pytest.fixture(params=["folder-flat", "folder-ivf"])
+def make_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeIndex]:
+    opened: list[Index] = []
+    store = {"folder-flat": "faiss-flat", "folder-ivf": "faiss-ivf"}[request.param]
+
+    def make(name: str = "index") -> Index:
+        index = create_index(tmp_path / name, spec(store))
+        opened.append(index)
+        return index
+
+    yield make
+    for index in opened:
+        index.close()
+
+
+def article(article_id: str, sentences: list[str], **meta: object) -> tuple[Article, list[Passage]]:
+    """An article whose every sentence is one passage."""
+    text = " ".join(sentences)
+    passages, start = [], 0
+    for sentence in sentences:
+        span = Span(start=start, end=start + len(sentence))
+        passages.append(
+            Passage(
+                article_id=article_id,
+                start=span.start,
+                end=span.end,
+                text=sentence,
+                sentences=(span,),
+            )
+        )
+        start += len(sentence) + 1
+    return Article(id=article_id, text=text, **meta), passages  # type: ignore[arg-type]
+
+
+def unit(rng: np.random.Generator, n: int) -> NDArray[np.float32]:
+    x = rng.standard_normal((n, DIM))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_upsert_read_remove(make_index: MakeIndex) -> None:
+    index = make_index()
+    rng = np.random.default_rng(0)
+    a, pa = article(
+        "a",
+        ["Troops gathered at the border.", "Talks failed on Friday."],
+        title="Border",
+        source="Reuters",
+        published=date(2022, 1, 28),
+    )
+    with index.writer(0) as writer:
+        writer.upsert(a, pa, unit(rng, 2))
+    with index.snapshot() as snap:
+        assert snap.counts() == (1, 2)
+        rows = snap.passages([pid for pid, _ in snap.keyword(["troops"], 5, QueryFilters())])
+        (row,) = rows.values()
+        assert row.text == a.text[row.start : row.end] == "Troops gathered at the border."
+        assert (row.title, row.source, row.published) == ("Border", "Reuters", date(2022, 1, 28))
+        assert snap.article("a") == a
+        assert snap.document_frequencies(["troop", "nothing"]) == {"troop": 1}
+    with index.writer(0) as writer:
+        assert writer.content_hashes(["a", "b"]) == {"a": a.content_hash}
+        assert writer.remove("a") and not writer.remove("a")
+    with index.snapshot() as snap:
+        assert snap.counts() == (0, 0) and snap.article_ids() == []
+
+
+def test_a_snapshot_sees_one_state_while_a_writer_commits(make_index: MakeIndex) -> None:
+    index = make_index()
+    rng = np.random.default_rng(1)
+    old, p_old = article("a", ["The old version of the story."])
+    with index.writer(0) as writer:
+        writer.upsert(old, p_old, unit(rng, 1))
+    with index.snapshot() as snap:
+        before = snap.generation
+        new, p_new = article("a", ["The new version, changed.", "And longer."])
+        with index.writer(0) as writer:
+            writer.upsert(new, p_new, unit(rng, 2))
+            with index.snapshot() as same_thread:  # re-entrant: the same state
+                assert same_thread.counts() == (1, 1)
+        # Committed now, but this snapshot still reads the state it started with.
+        assert snap.counts() == (1, 1) and snap.article("a") == old
+        ((pid, _),) = snap.dense(unit(rng, 1)[0], 5, QueryFilters())
+        assert snap.passages([pid])[pid].text == "The old version of the story."
+        assert snap.vectors([pid]).shape == (1, DIM)
+    with index.snapshot() as after:
+        assert after.generation == before + 1 and after.article("a") == new
+
+
+def test_a_failed_write_changes_nothing(make_index: MakeIndex) -> None:
+    index = make_index()
+    rng = np.random.default_rng(2)
+    a, pa = article("a", ["Kept."])
+    with index.writer(0) as writer:
+        writer.upsert(a, pa, unit(rng, 1))
+    generation = index.info().generation
+    with pytest.raises(RuntimeError, match="mid-write"), index.writer(0) as writer:
+        writer.remove("a")
+        b, pb = article("b", ["Never committed."])
+        writer.upsert(b, pb, unit(rng, 1))
+        raise RuntimeError("mid-write")
+    info = index.info()
+    assert (info.articles, info.passages, info.generation) == (1, 1, generation)
+    with index.snapshot() as snap:
+        assert (
+            snap.article_ids() == ["a"] and len(snap.dense(unit(rng, 1)[0], 5, QueryFilters())) == 1
+        )
+
+
+def test_one_writer_at_a_time(make_index: MakeIndex) -> None:
+    index = make_index()
+    other = open_index(Path(index.location))
+    try:
+        with index.writer(0), pytest.raises(IndexBusyError), other.writer(0):
+            pass
+    finally:
+        other.close()
+
+
+def test_filters_are_pushed_into_both_searches(tmp_path: Path) -> None:
+    """A filter that keeps 50 of 100,000 passages still gets the full top-k from those 50,
+    from the dense and from the keyword search (not the top of everything, filtered).
+
+    On the flat store only: tests/test_vector_stores.py holds every store to the same
+    100,000-vector filter, and IVF would spend this test re-learning its clusters."""
+    index = create_index(tmp_path / "index", spec())
+    rng = np.random.default_rng(3)
+    common = "Troops moved near the border today."
+    with index.writer(0) as writer:
+        for number in range(2_000):
+            big, passages = article(f"wire-{number}", [common] * 50, source="Wire Service")
+            writer.upsert(big, passages, unit(rng, 50))
+        for number in range(5):
+            # Longer passages: BM25 ranks them below every wire passage.
+            small, passages = article(
+                f"small-{number}",
+                [
+                    f"{common} Local report {number}.{j} with many more words in it."
+                    for j in range(10)
+                ],
+                source="Small Outlet",
+                published=date(2022, 2, number + 1),
+            )
+            writer.upsert(small, passages, unit(rng, 10))
+    only_small = QueryFilters(outlets=("small",))
+    with index.snapshot() as snap:
+        assert snap.counts() == (2_005, 100_050)
+        for hits in (
+            snap.keyword(["troops", "border"], 20, only_small),
+            snap.dense(unit(rng, 1)[0], 20, only_small),
+        ):
+            assert len(hits) == 20
+            owners = snap.owners([pid for pid, _ in hits])
+            assert {owners[pid].split("-")[0] for pid, _ in hits} == {"small"}
+        dated = QueryFilters(since=date(2022, 2, 4))
+        owners = snap.owners([pid for pid, _ in snap.keyword(["troops"], 50, dated)])
+        assert set(owners.values()) == {"small-3", "small-4"}
+    index.close()
