@@ -22,22 +22,18 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from askbot import __version__
-from askbot.embedder import SentenceTransformerEmbedder
+from askbot import Embedder, __version__
 from askbot.evaluate import ask_all, build_report, load, open_dataset_bot
 from askbot.evaluate.questions import EvalReport, QuestionSet
 from askbot.evaluate.report import format_metric
 from askbot.evaluate.runner import dataset_index
-from askbot.retriever import MODES
+from askbot.models import RetrievalMode
 from askbot.settings import Settings
+from common import SCIFACT, SQUAD, SQUAD2
 
 HERE = Path(__file__).resolve().parent
-DATASETS = HERE.parents[1] / "shared" / "datasets"
-SETS = {
-    "scifact": DATASETS / "beir_scifact",
-    "squad-v1.1": DATASETS / "squad" / "dev-v1.1.json.gz",
-    "squad-v2.0": DATASETS / "squad" / "dev-v2.0.json.gz",
-}
+SETS = {"scifact": SCIFACT, "squad-v1.1": SQUAD, "squad-v2.0": SQUAD2}
+MODES = [mode.value for mode in RetrievalMode]
 COLUMNS = (
     "recall@1",
     "recall@5",
@@ -111,27 +107,28 @@ def run_set(
     name: str,
     question_set: QuestionSet,
     settings: Settings,
-    model: SentenceTransformerEmbedder,
+    model: Embedder | None,
     retrievers: list[str],
     limit: int | None,
     ask_against: QuestionSet | None = None,
-) -> dict[str, EvalReport]:
+) -> tuple[dict[str, EvalReport], Embedder]:
     corpus_set = ask_against or question_set
     settings = settings.model_copy(update={"index": dataset_index(corpus_set)})
     started = time.perf_counter()
     bot = open_dataset_bot(settings, corpus_set, model)
+    bot.warm_up()
     print(
         f"{name}: index {settings.index} ready in {time.perf_counter() - started:.0f}s", flush=True
     )
     questions = question_set.questions[:limit] if limit else question_set.questions
     reports = {}
     for retriever in retrievers:
-        outcomes = ask_all(bot, questions, retriever=retriever)  # type: ignore[arg-type]
+        outcomes = ask_all(bot, questions, retriever=RetrievalMode(retriever))
         reports[retriever] = report = build_report(question_set, outcomes, {"set": name})
         shown = "  ".join(f"{m} {v:.3f}" for m, v in report.metrics.items() if m in COLUMNS)
         print(f"  {retriever:>6} n={report.n}: {shown}", flush=True)
     bot.close()
-    return reports
+    return reports, bot.embedder
 
 
 def markdown(
@@ -207,14 +204,15 @@ def main() -> None:
     started = time.perf_counter()
     revision = commit()  # the code being measured, not whatever HEAD is when it finishes
     settings = Settings()
-    model = SentenceTransformerEmbedder(settings.model, settings.batch_size)
-    model.warm_up()
+    model: Embedder | None = None  # loaded by the first set, then shared
     loaded = {name: load(SETS[name]) for name in args.sets}
     results: dict[str, dict[str, EvalReport]] = {}
     for name, question_set in loaded.items():
-        results[name] = run_set(name, question_set, settings, model, args.retrievers, args.limit)
+        results[name], model = run_set(
+            name, question_set, settings, model, args.retrievers, args.limit
+        )
     if "scifact" in loaded and "squad-v1.1" in loaded:
-        results["off-corpus"] = run_set(
+        results["off-corpus"], _ = run_set(
             "off-corpus",
             off_corpus(loaded["scifact"]),
             settings,

@@ -12,45 +12,28 @@ out of calibration: they are what `make bench` measures the chosen threshold on.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from askbot.embedder import SentenceTransformerEmbedder
-from askbot.service import AskBot
-from askbot.settings import Settings
-from bench_core import SQUAD, load_squad
-
-SCIFACT = SQUAD.parents[1] / "beir_scifact"
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def scifact_train_queries() -> list[str]:
-    wanted = {
-        line.split("\t")[0]
-        for line in (SCIFACT / "qrels" / "train.tsv").read_text().splitlines()[1:]
-    }
-    queries = [json.loads(line) for line in (SCIFACT / "queries.jsonl").read_text().splitlines()]
-    return [q["text"] for q in queries if q["_id"] in wanted]
+from askbot import AskBot, Settings
+from askbot.evaluate import load
+from askbot.evaluate.loaders import load_beir
+from common import EMBEDDINGS, SCIFACT, SQUAD, stride
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=2000)
-    parser.add_argument("--index", type=Path, default=ROOT / "embeddings" / "calibrate-squad")
+    parser.add_argument("--index", type=Path, default=EMBEDDINGS / "calibrate-squad")
     args = parser.parse_args()
-    articles, questions = load_squad(SQUAD)
-    questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
-    bot = AskBot.open(
-        Settings(index=args.index), SentenceTransformerEmbedder(), create=True, rebuild=True
-    )
-    bot.ingest_articles(articles)
-    inside = np.array([bot.ask(q).confidence for q, _ in questions])
-    outside = np.array([bot.ask(q).confidence for q in scifact_train_queries()])
+    squad = load(SQUAD)
+    questions = stride(squad.questions, args.questions)
+    claims = load_beir(SCIFACT, split="train").questions
+    with AskBot.open(Settings(index=args.index), create=True, rebuild=True) as bot:
+        bot.ingest_articles(squad.corpus or ())
+        inside = np.array([bot.ask(q.question).confidence for q in questions])
+        outside = np.array([bot.ask(q.question).confidence for q in claims])
     print(
         f"in-corpus (SQuAD v1.1, n={len(inside)}): quantiles 1/5/50% "
         f"{np.quantile(inside, [0.01, 0.05, 0.5]).round(3)}"
@@ -68,7 +51,6 @@ def main() -> None:
             best = float(threshold)
         print(f"  {threshold:.2f}      {declined_in:6.1%}             {declined_out:6.1%}")
     print(f"highest threshold declining <= 5% in-corpus: {best:.2f}")
-    bot.close()
 
 
 if __name__ == "__main__":
