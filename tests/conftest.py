@@ -39,6 +39,18 @@ def fake_bot(tmp_path: Path) -> Iterator[AskBot]:
     bot.close()
 
 
+@pytest.fixture
+def answering_bot(tmp_path: Path) -> Iterator[AskBot]:
+    """The sample corpus on the fake embedder, never abstaining: the fake's cosines mean
+    nothing, so a test of what excerpts look like must get excerpts to look at."""
+    bot = AskBot.open(
+        make_settings(tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
+    )
+    bot.ingest_paths([sample_dir()])
+    yield bot
+    bot.close()
+
+
 @pytest.fixture(scope="session")
 def real_embedder() -> SentenceTransformerEmbedder:
     embedder = SentenceTransformerEmbedder()
