@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -9,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from askbot.cli import app
 from askbot.errors import (
+    BackendMissingError,
     IndexBusyError,
     IndexCorruptError,
     IndexIncompatibleError,
@@ -179,3 +183,46 @@ def test_concurrent_ingests_never_corrupt(tmp_path: Path) -> None:
     # Both runs write the same 30 articles: whoever committed, the index holds them once,
     # with exactly one vector per passage.
     assert info.articles == 30 and info.passages == info.vector_store["vectors"] > 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("embedder", "onnx-int9:all-MiniLM-L6-v2", "embedder 'onnx-int9:all-MiniLM-L6-v2'"),
+        ("vector_store", {"name": "faiss-hnsw-x", "params": {}}, "vector store 'faiss-hnsw-x'"),
+        ("keyword_index", {"name": "tantivy", "params": {}}, "keyword index 'tantivy'"),
+    ],
+)
+def test_a_backend_this_install_lacks_is_named_with_the_fix(
+    tmp_path: Path, field: str, value: object, named: str
+) -> None:
+    open_bot(tmp_path / "i").close()
+    manifest = tmp_path / "i" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data[field] = value
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(BackendMissingError, match=re.escape(named)) as caught:
+        AskBot.open(Settings(index=tmp_path / "i"))
+    message = str(caught.value)
+    assert "which this install does not have" in message and "install the package" in message
+    result = CliRunner().invoke(app, ["info", "--index", str(tmp_path / "i")])
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and named in result.stderr
+
+
+def test_a_publish_that_fails_leaves_the_previous_generation_answering(tmp_path: Path) -> None:
+    bot = open_bot(tmp_path / "i", min_confidence=0.0)
+    bot.ingest_articles([Article(id="old", text="Lavrov said there will be no war.")])
+    generation = bot.describe().generation
+    # The disk refuses the next generation's vectors (here: a file squats where they go).
+    squatter = tmp_path / "i" / f"vectors-{generation + 1}"
+    squatter.write_text("not a directory")
+    with pytest.raises(OSError):
+        bot.ingest_articles([Article(id="new", text="A story that never lands.")])
+    for reader in (bot, AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder())):
+        info = reader.describe()
+        assert (info.generation, info.articles) == (generation, 1)
+        assert reader.ask("What did Lavrov say about war?").excerpts[0].article_id == "old"
+    squatter.unlink()  # the disk recovers: the next ingest works
+    assert bot.ingest_articles([Article(id="new", text="A story that lands.")]).added == 1
+    assert bot.describe().articles == 2

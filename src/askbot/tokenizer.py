@@ -260,7 +260,8 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
-    return str(_stemmer.stemWord(_IRREGULAR.get(token, token)))
+    # Porter stems some tokens to nothing ("s"); an empty term could not be indexed.
+    return str(_stemmer.stemWord(_IRREGULAR.get(token, token))) or token
 
 
 def content_tokens(text: str) -> list[str]:

@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING
 import filelock
 from pydantic import JsonValue
 
-from askbot.errors import IndexBusyError, IndexCorruptError, IndexMissingError
+from askbot.errors import (
+    BackendMissingError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMissingError,
+)
 from askbot.index import rows
 from askbot.index.base import Hits, Index, PassageRow, Snapshot, Writer
 from askbot.index.manifest import (
@@ -162,6 +167,10 @@ class FolderIndex(Index):
         self.location = str(path)
         self.manifest = manifest
         self._store = store_class(manifest.vector_store.name, where=self.location)
+        if manifest.keyword_index.name != fts5.NAME:
+            raise BackendMissingError.of(
+                self.location, "keyword index", manifest.keyword_index.name, [fts5.NAME]
+            )
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []

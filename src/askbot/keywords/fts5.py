@@ -3,6 +3,11 @@
 Incremental upserts and deletes cost one row each and commit with the passages they rank,
 so the keyword index can never drift from the text. Headline matches weigh double: a
 headline is a dense summary of its story.
+
+FTS5 does not tokenize here: it is given askbot's own terms (``askbot.tokenizer``),
+space-separated, and its ``ascii`` tokenizer only splits them at the spaces (it keeps
+non-ASCII letters as they are). So the terms FTS5 ranks and counts are exactly the terms
+sentence scoring uses, whatever the language, and the tokenizer has one owner.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from typing import Any
 
 from askbot.keywords.base import Hits, KeywordIndex
 from askbot.models import QueryFilters
+from askbot.tokenizer import query_terms, terms
 
 NAME = "sqlite-fts5"
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5 (
-    title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+    title, body, tokenize = 'ascii'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab (passages_fts, 'row');
 """
@@ -27,9 +33,14 @@ AllowedSql = Callable[[QueryFilters], tuple[str, list[Any]] | None]
 """Turns filters into a query that selects the allowed passage ids (None: no filter)."""
 
 
-def match_expression(words: Sequence[str]) -> str:
-    """An FTS5 MATCH expression: any of the words, each quoted so none is an operator."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+def match_expression(stems: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: any of the terms, each quoted so none is an operator."""
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in stems)
+
+
+def analyzed(text: str | None) -> str:
+    """What FTS5 stores for a text: its terms, space-separated."""
+    return " ".join(terms(text or ""))
 
 
 class Fts5Keywords(KeywordIndex):
@@ -40,9 +51,10 @@ class Fts5Keywords(KeywordIndex):
         self._allowed_sql = allowed_sql
 
     def add(self, title: str | None, passages: Sequence[tuple[int, str]]) -> None:
+        heading = analyzed(title)
         self._conn.executemany(
             "INSERT INTO passages_fts (rowid, title, body) VALUES (?, ?, ?)",
-            [(pid, title or "", body) for pid, body in passages],
+            [(pid, heading, analyzed(body)) for pid, body in passages],
         )
 
     def remove(self, passage_ids: Sequence[int]) -> None:
@@ -51,9 +63,10 @@ class Fts5Keywords(KeywordIndex):
         )
 
     def search(self, words: Sequence[str], limit: int, filters: QueryFilters) -> Hits:
-        if not words or limit <= 0:
+        stems = query_terms(words)
+        if not stems or limit <= 0:
             return []
-        where, params = "passages_fts MATCH ?", [match_expression(words)]
+        where, params = "passages_fts MATCH ?", [match_expression(stems)]
         allowed = self._allowed_sql(filters)
         if allowed is not None:
             where += f" AND rowid IN ({allowed[0]})"
