@@ -15,7 +15,14 @@ from askbot.answering import Evidence, Pipeline, build_pipeline
 from askbot.articles import read_articles
 from askbot.embedders import Embedder, create_embedder, embedder_for_index, embedder_name
 from askbot.errors import AskbotError, IndexIncompatibleError, IndexMissingError
-from askbot.index import Index, IndexSpec, create_index, destroy_index, open_index
+from askbot.index import (
+    Index,
+    IndexSpec,
+    create_index,
+    destroy_index,
+    index_exists,
+    open_index,
+)
 from askbot.ingest import Progress, ingest
 from askbot.keywords.fts5 import NAME as FTS5
 from askbot.models import (
@@ -58,9 +65,9 @@ def _embedder_of(index: Index, settings: Settings) -> Embedder:
     return embedder_for_index(built_with, settings.batch_size, index.location)
 
 
-def _is_stale(path: Path, embedder: Embedder, settings: Settings) -> bool:
+def _is_stale(location: str, embedder: Embedder, settings: Settings) -> bool:
     try:
-        with open_index(path) as old:
+        with open_index(location) as old:
             built = (old.manifest.embedder, old.manifest.chunker)
     except IndexMissingError:
         return False
@@ -94,13 +101,13 @@ class AskBot:
         ``create`` builds an empty index when there is none; ``rebuild`` also replaces one
         built with another model or chunker (for indexes askbot builds itself).
         """
-        path = settings.index
+        location = settings.index
         if rebuild:
             wanted = embedder or configured_embedder(settings)
-            if _is_stale(path, wanted, settings):
-                destroy_index(path)
+            if _is_stale(location, wanted, settings):
+                destroy_index(location)
         try:
-            index = open_index(path)
+            index = open_index(location)
         except IndexMissingError:
             if not create:
                 raise
@@ -112,7 +119,7 @@ class AskBot:
                 vector_store=Component(name=settings.vector_store),
                 keyword_index=Component(name=FTS5),
             )
-            index = create_index(path, spec)
+            index = create_index(location, spec)
         if embedder is None:
             embedder = _embedder_of(index, settings)
         elif embedder.name != index.manifest.embedder:
@@ -132,7 +139,7 @@ class AskBot:
         notice: Callable[[str], None] = print,
     ) -> AskBot:
         """Opens the index; at the default location, builds the sample index on first use."""
-        if settings.index != DEFAULT_INDEX or (settings.index / "manifest.json").exists():
+        if Path(settings.index) != Path(DEFAULT_INDEX) or index_exists(settings.index):
             return cls.open(settings, embedder)
         notice(
             f"askbot: no index at {settings.index} yet: building it from the two sample "

