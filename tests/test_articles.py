@@ -4,9 +4,12 @@ import json
 from datetime import date
 from pathlib import Path
 
-from askbot.articles import read_articles
+from askbot.articles import Read, read_articles
 from askbot.models import Article, Skipped
 from askbot.sample import sample_dir
+from askbot.service import AskBot
+from askbot.settings import Settings
+from fakes import HashingEmbedder
 
 MB = 1_000_000
 
@@ -15,7 +18,10 @@ def results(*paths: Path, max_bytes: int = 50 * MB) -> tuple[list[Article], list
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for item in read_articles(list(paths), max_bytes):
-        (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Read):
+            articles.append(item.article)
+        elif isinstance(item, Skipped):
+            skipped.append(item)
     return articles, skipped
 
 
@@ -121,11 +127,12 @@ def test_missing_path_unknown_type_and_duplicate_id(tmp_path: Path) -> None:
     (tmp_path / "a" / "same.txt").write_text("First version.")
     (tmp_path / "b" / "same.txt").write_text("Second version.")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    articles, skipped = results(
-        tmp_path / "a", tmp_path / "b", tmp_path / "notes.pdf", tmp_path / "nope"
+    bot = AskBot.open(Settings(index=tmp_path / "index"), HashingEmbedder(), create=True)
+    report = bot.ingest_paths(
+        [tmp_path / "a", tmp_path / "b", tmp_path / "notes.pdf", tmp_path / "nope"]
     )
-    assert [a.text for a in articles] == ["First version."]
-    reasons = [s.reason for s in skipped]
+    assert report.added == 1 and bot.article("same").text == "First version."  # type: ignore[union-attr]
+    reasons = [s.reason for s in report.skipped]
     assert any(r.startswith("duplicate article id 'same'") for r in reasons)
     assert any(r.startswith("unsupported file type") for r in reasons)
     assert "no such file or folder" in reasons

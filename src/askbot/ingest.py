@@ -8,22 +8,30 @@ re-ingesting a folder costs only the reading.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from askbot.articles import Read
 from askbot.chunker import chunk
-from askbot.models import Article, ChunkerConfig, IngestReport, Passage, Skipped
+from askbot.models import Article, ChunkerConfig, IngestReport, Notice, Passage, Skipped
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from askbot.embedders import Embedder
-    from askbot.index import Index
+    from askbot.index import Index, Writer
 
 # Passages per call to the model: large enough for sentence-transformers to sort by
-# length and pad little, small enough for the progress bar to move.
+# length and pad little, small enough for the progress bar to move (a very long article
+# is embedded in slices of this size too).
 EMBED_GROUP = 1024
 
 Progress = Callable[[int, int, int], None]
 """Called as progress(articles_done, passages_done, articles_total)."""
+
+Item = Article | Read | Skipped | Notice
 
 
 def embedding_text(article: Article, passage: Passage, config: ChunkerConfig) -> str:
@@ -49,30 +57,92 @@ def _groups(
         yield group
 
 
+def _named(reads: list[Read], writer: Writer, skipped: list[Skipped]) -> list[Article]:
+    """The articles to write, with the ids of files askbot names settled against the index:
+    a file ingested before keeps its article's id; a name another file holds is reported."""
+    by_path = [r for r in reads if r.named_by_path and r.article.origin]
+    before = writer.ids_by_origin([r.article.origin for r in by_path if r.article.origin])
+    holders = writer.origins([r.article.id for r in by_path])
+    articles: list[Article] = []
+    taken: dict[str, str] = {}
+    for read in reads:
+        article = read.article
+        if read.named_by_path and article.origin:
+            if article.origin in before:
+                article = article.model_copy(update={"id": before[article.origin]})
+            elif holders.get(article.id, article.origin) != article.origin:
+                skipped.append(
+                    Skipped(
+                        location=read.location,
+                        reason=f"its name {article.id!r} is already taken by "
+                        f"{holders[article.id]}; ingest the folder that holds both "
+                        "(each is then named by its path in it), or remove the other",
+                    )
+                )
+                continue
+        if article.id in taken:
+            skipped.append(
+                Skipped(
+                    location=read.location,
+                    reason=f"duplicate article id {article.id!r} (first in {taken[article.id]})",
+                )
+            )
+            continue
+        taken[article.id] = read.location
+        articles.append(article)
+    return articles
+
+
+def _embed(
+    embedder: Embedder, texts: Sequence[str], on_slice: Callable[[int], None]
+) -> NDArray[np.float32]:
+    parts = []
+    for start in range(0, len(texts), EMBED_GROUP):
+        parts.append(embedder.embed(texts[start : start + EMBED_GROUP], "passage"))
+        on_slice(len(parts[-1]))
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+
+
 def ingest(
     index: Index,
     embedder: Embedder,
-    items: Iterable[Article | Skipped],
+    items: Iterable[Item],
     *,
     lock_timeout: float,
     progress: Progress | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
-    articles: list[Article] = []
+    reads: list[Read] = []
     skipped: list[Skipped] = []
+    notices: list[Notice] = []
     for item in items:
-        (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        elif isinstance(item, Notice):
+            notices.append(item)
+        elif isinstance(item, Read):
+            reads.append(item)
+        else:
+            reads.append(Read(item, item.id))
     config = index.manifest.chunker
     added = updated = passages_done = 0
     with index.writer(lock_timeout) as writer:
+        articles = _named(reads, writer, skipped)
         known = writer.content_hashes([a.id for a in articles])
         todo = [a for a in articles if known.get(a.id) != a.content_hash]
         done = len(articles) - len(todo)
         if progress:
             progress(done, 0, len(articles))
+
+        def moved(count: int) -> None:
+            nonlocal passages_done
+            passages_done += count
+            if progress:
+                progress(done, passages_done, len(articles))
+
         for group in _groups(todo, config):
             texts = [embedding_text(a, p, config) for a, ps in group for p in ps]
-            vectors = embedder.embed(texts, "passage")
+            vectors = _embed(embedder, texts, moved)
             row = 0
             for article, passages in group:
                 writer.upsert(article, passages, vectors[row : row + len(passages)])
@@ -82,14 +152,13 @@ def ingest(
                 else:
                     added += 1
             done += len(group)
-            passages_done += row
-            if progress:
-                progress(done, passages_done, len(articles))
+            moved(0)
     return IngestReport(
         added=added,
         updated=updated,
         unchanged=len(articles) - len(todo),
         passages=passages_done,
         skipped=tuple(skipped),
+        notices=tuple(notices),
         seconds=round(time.perf_counter() - started, 3),
     )

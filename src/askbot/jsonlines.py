@@ -19,8 +19,13 @@ class JsonLine(NamedTuple):
 
 
 def json_lines(path: Path, raw: str) -> Iterator[JsonLine | Skipped]:
-    """Every non-blank line, decoded; a malformed one as a ``Skipped``."""
-    for number, line in enumerate(raw.splitlines(), start=1):
+    """Every non-blank line, decoded; a malformed one as a ``Skipped``.
+
+    Lines end at a newline only: JSON strings may hold U+2028 and other characters that
+    ``str.splitlines`` would also break at.
+    """
+    for number, line in enumerate(raw.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -28,3 +33,5 @@ def json_lines(path: Path, raw: str) -> Iterator[JsonLine | Skipped]:
             yield JsonLine(where, number, json.loads(line))
         except json.JSONDecodeError as exc:
             yield Skipped(location=where, reason=f"malformed JSON ({exc.msg})")
+        except RecursionError:
+            yield Skipped(location=where, reason="JSON nested too deeply")

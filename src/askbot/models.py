@@ -45,12 +45,28 @@ class Article(Record):
     published: date | None = None
     authors: tuple[str, ...] = ()
     metadata: dict[str, JsonValue] = Field(default_factory=dict)
+    origin: str | None = Field(
+        default=None, description="Where it was read from: a file's absolute path, or a URL."
+    )
 
     @property
     def content_hash(self) -> str:
-        """Hash of everything that, when changed, must replace the article's passages."""
-        payload = self.model_dump_json(exclude={"id"})
+        """Hash of everything that, when changed, must replace the article's passages
+        (not where it came from: a moved file is the same article)."""
+        payload = self.model_dump_json(exclude={"id", "origin"})
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+LABEL_WORDS = 12
+
+
+def citation_label(title: str | None, text: str) -> str:
+    """What a citation calls an article: its headline, or its opening words."""
+    if title:
+        return title
+    words = text.split()
+    opening = " ".join(words[:LABEL_WORDS])
+    return opening + ("…" if len(words) > LABEL_WORDS else "")
 
 
 class Span(Record):
@@ -80,6 +96,7 @@ class Citation(Record):
     url: str | None = None
     start: int
     end: int
+    label: str = Field("", description="The headline, or the article's opening words.")
 
 
 class Excerpt(Citation):
@@ -124,6 +141,20 @@ class QueryFilters(Record):
     @property
     def active(self) -> bool:
         return bool(self.outlets or self.since or self.until)
+
+
+class FilterReport(Record):
+    """What a question's filters keep of the index, to explain an empty answer."""
+
+    articles: int = Field(description="Articles in the index.")
+    outlet_matches: int = Field(description="Articles whose outlet matches (all, without one).")
+    kept: int = Field(description="Articles every filter keeps.")
+    undated_excluded: int = Field(
+        0, description="Articles of the matching outlets left out only for having no date."
+    )
+    outlets: tuple[tuple[str, int], ...] = Field(
+        default=(), description="The index's most common outlets, with their article counts."
+    )
 
 
 class Timings(Record):
@@ -176,6 +207,16 @@ class Skipped(Record):
         return f"{self.location}: {self.reason}"
 
 
+class Notice(Record):
+    """Something read in but not as given (a date not understood, a field left out)."""
+
+    location: str = Field(description="file or file:line")
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
 class IngestReport(Record):
     """What one ingest did."""
 
@@ -184,6 +225,7 @@ class IngestReport(Record):
     unchanged: int = 0
     passages: int = 0
     skipped: tuple[Skipped, ...] = ()
+    notices: tuple[Notice, ...] = ()
     seconds: float = 0.0
 
 

@@ -23,7 +23,7 @@ from askbot.index import (
     index_exists,
     open_index,
 )
-from askbot.ingest import Progress, ingest
+from askbot.ingest import Item, Progress, ingest
 from askbot.keywords.fts5 import NAME as FTS5
 from askbot.models import (
     Answer,
@@ -33,7 +33,6 @@ from askbot.models import (
     IngestReport,
     RankedPassage,
     RetrievalMode,
-    Skipped,
     Timings,
 )
 from askbot.query import Query, parse_question
@@ -171,8 +170,9 @@ class AskBot:
         return self.ingest_articles(read_articles(paths, max_bytes), progress)
 
     def ingest_articles(
-        self, articles: Iterable[Article | Skipped], progress: Progress | None = None
+        self, articles: Iterable[Item], progress: Progress | None = None
     ) -> IngestReport:
+        """Adds or replaces articles (``Article`` records, or what ``read_articles`` yields)."""
         return ingest(
             self.index,
             self.embedder,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from askbot.articles import parse_date
+from askbot.dates import parse_date
 from askbot.errors import InputError
 from askbot.evaluate.questions import Question, QuestionSet
 from askbot.jsonlines import json_lines
@@ -72,6 +72,17 @@ def load(path: Path, fmt: Format = "auto") -> QuestionSet:
 # -- askbot JSON Lines ---------------------------------------------------------------------
 
 
+def _text(value: Any, field: str, *, numbers: bool = False) -> str:
+    """A field that must be text; a number only where ``numbers`` (ids)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{field!r} must be text, not {type(value).__name__}")
+
+
 def _strings(value: Any, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -85,10 +96,12 @@ def _strings(value: Any, field: str) -> tuple[str, ...]:
 def _feedback_question(record: dict[str, Any], number: int, where: str) -> Question:
     """A Slack feedback line: 👍 confirms the cited articles, 👎 rejects them."""
     cited = _strings(record.get("article_ids"), "article_ids")
+    if record.get("vote") not in ("up", "down"):
+        raise ValueError('\'vote\' must be "up" or "down"')
     up = record.get("vote") == "up"
     return Question(
-        id=str(record.get("id") or f"feedback-{number}"),
-        question=str(record.get("question") or ""),
+        id=_text(record.get("id"), "id", numbers=True) or f"feedback-{number}",
+        question=_text(record.get("question"), "question"),
         relevance={a: 1 for a in cited} if up else {},
         rejected_article_ids=() if up else cited,
         location=where,
@@ -103,7 +116,7 @@ def question_from_record(record: Any, number: int, where: str) -> Question:
     else:
         relevance = record.get("relevance") or {}
         if not isinstance(relevance, dict) or not all(
-            isinstance(v, int) for v in relevance.values()
+            isinstance(v, int) and not isinstance(v, bool) for v in relevance.values()
         ):
             raise ValueError("'relevance' must map article ids to integer grades")
         relevance = {str(k): v for k, v in relevance.items()}
@@ -113,13 +126,18 @@ def question_from_record(record: Any, number: int, where: str) -> Question:
         if not isinstance(answerable, bool):
             raise ValueError("'answerable' must be true or false")
         asked_at = record.get("asked_at")
+        asked = None
+        if asked_at not in (None, ""):
+            asked = parse_date(asked_at) if isinstance(asked_at, str) else None
+            if asked is None:
+                raise ValueError(f"'asked_at' {asked_at!r} is not a date")
         question = Question(
-            id=str(record.get("id") or f"q{number}"),
-            question=str(record.get("question") or ""),
+            id=_text(record.get("id"), "id", numbers=True) or f"q{number}",
+            question=_text(record.get("question"), "question"),
             answers=_strings(record.get("answers"), "answers"),
             relevance=relevance,
             answerable=answerable,
-            asked_at=parse_date(asked_at) if asked_at else None,
+            asked_at=asked,
             location=where,
         )
     if not question.question.strip():
@@ -151,42 +169,35 @@ def load_jsonl(path: Path) -> QuestionSet:
 
 def load_squad(path: Path) -> QuestionSet:
     """SQuAD v1.1/v2.0: each paragraph is an article ``<title>/<n>``, its questions' gold."""
+    shape = 'expected {"data": [{"title": …, "paragraphs": [{"context": …, "qas": […]}]}]}'
     try:
         data = json.loads(_read(path))
-        documents = data["data"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"{path}: not SQuAD JSON ({exc})", "pass a SQuAD v1.1/v2.0 file or another --format"
-        ) from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: not JSON ({exc})", "pass a SQuAD v1.1/v2.0 file") from exc
+    documents = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+        raise InputError(f"{path}: not SQuAD JSON ({shape})", "pass a SQuAD file or --format")
     articles: list[Article] = []
     questions: list[Question] = []
     skipped: list[Skipped] = []
-    for doc in documents:
-        title = str(doc.get("title", "untitled"))
-        for number, paragraph in enumerate(doc.get("paragraphs", [])):
+    for doc_number, doc in enumerate(documents):
+        title = doc.get("title") if isinstance(doc.get("title"), str) else f"untitled-{doc_number}"
+        paragraphs = doc.get("paragraphs")
+        if not isinstance(paragraphs, list):
+            skipped.append(Skipped(location=f"{path}:{title}", reason="no paragraphs list"))
+            continue
+        for number, paragraph in enumerate(paragraphs):
             article_id = f"{title}/{number}"
-            context = paragraph.get("context") or ""
-            if not context.strip():
-                skipped.append(Skipped(location=f"{path}:{article_id}", reason="empty context"))
+            context = paragraph.get("context") if isinstance(paragraph, dict) else None
+            if not isinstance(context, str) or not context.strip():
+                skipped.append(Skipped(location=f"{path}:{article_id}", reason="no context text"))
                 continue
             articles.append(Article(id=article_id, title=title.replace("_", " "), text=context))
-            for qa in paragraph.get("qas", []):
-                where = f"{path}:{qa.get('id', '?')}"
-                text = qa.get("question") or ""
-                if not text.strip():
-                    skipped.append(Skipped(location=where, reason="question without text"))
-                    continue
-                impossible = bool(qa.get("is_impossible", False))
-                questions.append(
-                    Question(
-                        id=str(qa.get("id")),
-                        question=text,
-                        answers=tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []))),
-                        relevance={} if impossible else {article_id: 1},
-                        answerable=not impossible,
-                        location=where,
-                    )
-                )
+            qas = paragraph.get("qas")
+            for qa in qas if isinstance(qas, list) else []:
+                question = _squad_question(qa, path, article_id, skipped)
+                if question is not None:
+                    questions.append(question)
     stem = path.name.removesuffix(".gz").removesuffix(".json")
     return QuestionSet(
         name=f"squad-{stem}",
@@ -197,6 +208,28 @@ def load_squad(path: Path) -> QuestionSet:
     )
 
 
+def _squad_question(
+    qa: Any, path: Path, article_id: str, skipped: list[Skipped]
+) -> Question | None:
+    qid = qa.get("id") if isinstance(qa, dict) else None
+    where = f"{path}:{qid if isinstance(qid, str | int) else '?'}"
+    text = qa.get("question") if isinstance(qa, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        skipped.append(Skipped(location=where, reason="question without text"))
+        return None
+    answers = qa.get("answers") if isinstance(qa.get("answers"), list) else []
+    texts = [a.get("text") for a in answers if isinstance(a, dict)]
+    impossible = qa.get("is_impossible") is True
+    return Question(
+        id=str(qid) if isinstance(qid, str | int) else f"{article_id}#{len(skipped)}",
+        question=text,
+        answers=tuple(dict.fromkeys(t for t in texts if isinstance(t, str) and t)),
+        relevance={} if impossible else {article_id: 1},
+        answerable=not impossible,
+        location=where,
+    )
+
+
 # -- BEIR -------------------------------------------------------------------------------------
 
 
@@ -204,7 +237,7 @@ def _jsonl_records(path: Path, skipped: list[Skipped]) -> Iterator[tuple[str, di
     for item in json_lines(path, _read(path)):
         if isinstance(item, Skipped):
             skipped.append(item)
-        elif not isinstance(item.value, dict) or "_id" not in item.value:
+        elif not isinstance(item.value, dict) or not isinstance(item.value.get("_id"), str | int):
             skipped.append(Skipped(location=item.location, reason="expected an object with an _id"))
         else:
             yield item.location, item.value
@@ -222,15 +255,16 @@ def load_beir(folder: Path, split: str = "test") -> QuestionSet:
     skipped: list[Skipped] = []
     articles: dict[str, Article] = {}
     for where, record in _jsonl_records(paths["corpus.jsonl"], skipped):
-        text = str(record.get("text") or "").strip()
-        title = str(record.get("title") or "").strip() or None
+        raw_text, raw_title = record.get("text"), record.get("title")
+        text = raw_text.strip() if isinstance(raw_text, str) else ""
+        title = raw_title.strip() or None if isinstance(raw_title, str) else None
         if not text:
             skipped.append(Skipped(location=where, reason="document without text"))
             continue
         article_id = str(record["_id"])
         articles[article_id] = Article(id=article_id, title=title, text=text)
     queries = {
-        str(record["_id"]): (where, str(record.get("text") or ""))
+        str(record["_id"]): (where, record["text"] if isinstance(record.get("text"), str) else "")
         for where, record in _jsonl_records(paths["queries.jsonl"], skipped)
     }
     qrels: dict[str, dict[str, int]] = {}

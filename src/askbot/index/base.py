@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from askbot.models import Article, IndexInfo, Manifest, Passage, QueryFilters, Span
+from askbot.models import (
+    Article,
+    FilterReport,
+    IndexInfo,
+    Manifest,
+    Passage,
+    QueryFilters,
+    Span,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,6 +46,7 @@ class PassageRow:
     source: str | None
     published: date | None
     url: str | None
+    label: str = ""
 
 
 class Snapshot(ABC):
@@ -77,12 +86,24 @@ class Snapshot(ABC):
     @abstractmethod
     def article_ids(self) -> list[str]: ...
 
+    @abstractmethod
+    def filter_report(self, filters: QueryFilters) -> FilterReport:
+        """How many articles the filters keep, and why others are left out."""
+
 
 class Writer(ABC):
     """Changes made inside ``Index.writer()``; no reader sees them until it commits."""
 
     @abstractmethod
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]: ...
+
+    @abstractmethod
+    def origins(self, ids: Sequence[str]) -> dict[str, str]:
+        """Where each of these articles was read from (for those that record it)."""
+
+    @abstractmethod
+    def ids_by_origin(self, origins: Sequence[str]) -> dict[str, str]:
+        """The article read from each origin, where exactly one article was."""
 
     @abstractmethod
     def upsert(

@@ -21,6 +21,7 @@ switch to a new generation is a dictionary update).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -37,7 +38,9 @@ from askbot.errors import (
     BackendMissingError,
     IndexBusyError,
     IndexCorruptError,
+    IndexError_,
     IndexMissingError,
+    IndexReadOnlyError,
 )
 from askbot.index import rows
 from askbot.index.base import Hits, Index, PassageRow, Snapshot, Writer
@@ -51,7 +54,7 @@ from askbot.index.manifest import (
 )
 from askbot.keywords import fts5
 from askbot.keywords.fts5 import Fts5Keywords
-from askbot.models import Article, IndexInfo, Manifest, Passage, QueryFilters
+from askbot.models import Article, FilterReport, IndexInfo, Manifest, Passage, QueryFilters
 from askbot.vectors import VectorStore, store_class
 
 if TYPE_CHECKING:
@@ -116,6 +119,9 @@ class FolderSnapshot(Snapshot):
     def article_ids(self) -> list[str]:
         return rows.article_ids(self._conn)
 
+    def filter_report(self, filters: QueryFilters) -> FilterReport:
+        return rows.filter_report(self._conn, filters)
+
     def describe_vectors(self) -> dict[str, JsonValue]:
         return dict(self._vectors.describe())
 
@@ -139,6 +145,12 @@ class FolderWriter(Writer):
 
     def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         return rows.content_hashes(self._conn, ids)
+
+    def origins(self, ids: Sequence[str]) -> dict[str, str]:
+        return rows.origins(self._conn, ids)
+
+    def ids_by_origin(self, origins: Sequence[str]) -> dict[str, str]:
+        return rows.ids_by_origin(self._conn, origins)
 
     def upsert(
         self, article: Article, passages: Sequence[Passage], vectors: NDArray[np.float32]
@@ -238,7 +250,7 @@ class FolderIndex(Index):
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path / STORE)
+            conn = _connect(self.path / STORE, read_only=not self.writable)
             with self._lock:
                 self._connections.append(conn)
             self._local.conn = conn
@@ -342,8 +354,17 @@ class FolderIndex(Index):
 
     # -- writing ------------------------------------------------------------------------
 
+    @property
+    def writable(self) -> bool:
+        return os.access(self.path, os.W_OK) and os.access(self.path / STORE, os.W_OK)
+
     @contextmanager
     def writer(self, lock_timeout: float) -> Iterator[FolderWriter]:
+        if not self.writable:
+            raise IndexReadOnlyError(
+                f"the index at {self.path} is read-only (askbot cannot write to that folder)",
+                "it still answers questions; to change it, copy the folder somewhere writable",
+            )
         lock = filelock.FileLock(str(self.path / LOCK), timeout=lock_timeout)
         try:
             lock.acquire()
@@ -401,20 +422,36 @@ class FolderIndex(Index):
                 shutil.rmtree(child, ignore_errors=True)
 
 
-def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}" + ("" if create else "?mode=rw")
-    try:
-        conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30
-        )
-        if create:
-            conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        return conn
-    except sqlite3.Error as exc:
-        raise IndexCorruptError(
-            f"{path} is damaged ({exc})", rebuild_hint(str(path.parent))
-        ) from exc
+# What SQLite says when a file is not a sound database: proof of damage. Anything else
+# (permissions, a missing folder) is not, and is never reported as damage.
+_DAMAGED = ("not a database", "malformed", "corrupt")
+
+
+def _connect(path: Path, *, create: bool = False, read_only: bool = False) -> sqlite3.Connection:
+    # A read-only folder has no room for the WAL's shared-memory file: read the database
+    # as an immutable file there (nothing can be writing to it).
+    modes = ["?mode=ro", "?mode=ro&immutable=1"] if read_only else ["" if create else "?mode=rw"]
+    error: sqlite3.Error | None = None
+    for mode in modes:
+        try:
+            conn = sqlite3.connect(
+                f"file:{path}{mode}",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=30,
+            )
+            if create:
+                conn.execute("PRAGMA journal_mode=WAL")
+            if not read_only:
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            error = exc
+    if any(word in str(error).lower() for word in _DAMAGED):
+        raise IndexCorruptError(f"{path} is damaged ({error})", rebuild_hint(str(path.parent)))
+    raise IndexError_(f"cannot open {path} ({error})", "check the folder's permissions and disk")
 
 
 def destroy(path: Path) -> None:

@@ -66,6 +66,11 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
 
 def read_manifest(path: Path) -> Manifest:
     target = path / MANIFEST
+    if path.exists() and not path.is_dir():
+        raise IndexMissingError(
+            f"{path} is a file, not an index folder",
+            "pass --index the folder that holds manifest.json (or a new folder to create one)",
+        )
     if not target.is_file():
         if path.is_dir() and any(path.iterdir()):
             raise IndexCorruptError(f"{path} has no {MANIFEST}", rebuild_hint(str(path)))

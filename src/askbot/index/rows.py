@@ -1,8 +1,11 @@
 """Articles and passages in SQLite: the rows an embedded index answers from.
 
-A passage is offsets into its article's text, not a second copy of it: ``substr`` cuts it
-out on read. Every function takes the connection to run on, so a question's reads all go
-through its snapshot's connection and a write's through the writer's transaction.
+A passage keeps its offsets into its article's text and its own copy of those characters,
+so reading a passage never loads the whole article (a 10 MB article would otherwise be
+read for each of its passages on every question); the article's text is its last column,
+so reading its other fields does not load it either. Every function takes the connection
+to run on, so a question's reads all go through its snapshot's connection and a write's
+through the writer's transaction.
 """
 
 from __future__ import annotations
@@ -14,23 +17,26 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from askbot.index.base import PassageRow
-from askbot.models import Article, Passage, QueryFilters, Span
+from askbot.models import Article, FilterReport, Passage, QueryFilters, Span, citation_label
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
-    title TEXT, text TEXT NOT NULL, url TEXT, source TEXT, published TEXT,
-    authors TEXT NOT NULL, metadata TEXT NOT NULL,
-    content_hash TEXT NOT NULL, ingested TEXT NOT NULL
+    title TEXT, url TEXT, source TEXT, published TEXT,
+    authors TEXT NOT NULL, metadata TEXT NOT NULL, origin TEXT, label TEXT NOT NULL,
+    content_hash TEXT NOT NULL, ingested TEXT NOT NULL,
+    text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE INDEX IF NOT EXISTS articles_origin ON articles (origin);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id TEXT NOT NULL REFERENCES articles (id),
     start INTEGER NOT NULL, end INTEGER NOT NULL,
-    sentences TEXT NOT NULL
+    sentences TEXT NOT NULL,
+    text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 """
@@ -90,19 +96,22 @@ def insert_article(
 ) -> list[int]:
     """Inserts an article (which must not exist) and its passages; returns passage ids."""
     conn.execute(
-        "INSERT INTO articles (id, title, text, url, source, published, authors, "
-        "metadata, content_hash, ingested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (id, title, url, source, published, authors, metadata, "
+        "origin, label, content_hash, ingested, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.id,
             article.title,
-            article.text,
             article.url,
             article.source,
             article.published.isoformat() if article.published else None,
             json.dumps(list(article.authors)),
             json.dumps(article.metadata),
+            article.origin,
+            citation_label(article.title, article.text[:2000]),
             article.content_hash,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            article.text,
         ),
     )
     # Ids are assigned here so the passages go in with one statement (AUTOINCREMENT never
@@ -111,13 +120,45 @@ def insert_article(
     first = (int(row[0]) if row else 0) + 1
     ids = list(range(first, first + len(passages)))
     conn.executemany(
-        "INSERT INTO passages (id, article_id, start, end, sentences) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO passages (id, article_id, start, end, sentences, text) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (pid, article.id, p.start, p.end, json.dumps([[s.start, s.end] for s in p.sentences]))
+            (
+                pid,
+                article.id,
+                p.start,
+                p.end,
+                json.dumps([[s.start, s.end] for s in p.sentences]),
+                p.text,
+            )
             for pid, p in zip(ids, passages, strict=True)
         ],
     )
     return ids
+
+
+def origins(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """The origin of each of these articles that has one."""
+    found: dict[str, str] = {}
+    for batch in batches(list(dict.fromkeys(ids))):
+        marks = ",".join("?" * len(batch))
+        for article_id, origin in conn.execute(
+            f"SELECT id, origin FROM articles WHERE origin IS NOT NULL AND id IN ({marks})", batch
+        ):
+            found[str(article_id)] = str(origin)
+    return found
+
+
+def ids_by_origin(conn: sqlite3.Connection, wanted: Sequence[str]) -> dict[str, str]:
+    """The article read from each of these origins, where exactly one was."""
+    found: dict[str, list[str]] = {}
+    for batch in batches(list(dict.fromkeys(wanted))):
+        marks = ",".join("?" * len(batch))
+        for origin, article_id in conn.execute(
+            f"SELECT origin, id FROM articles WHERE origin IN ({marks})", batch
+        ):
+            found.setdefault(str(origin), []).append(str(article_id))
+    return {origin: ids[0] for origin, ids in found.items() if len(ids) == 1}
 
 
 def article_ids(conn: sqlite3.Connection) -> list[str]:
@@ -126,7 +167,7 @@ def article_ids(conn: sqlite3.Connection) -> list[str]:
 
 def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     row = conn.execute(
-        "SELECT id, text, title, url, source, published, authors, metadata "
+        "SELECT id, text, title, url, source, published, authors, metadata, origin "
         "FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
@@ -141,6 +182,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
         published=date.fromisoformat(row[5]) if row[5] else None,
         authors=tuple(json.loads(row[6])),
         metadata=json.loads(row[7]),
+        origin=row[8],
     )
 
 
@@ -150,9 +192,8 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
     for batch in batches(wanted):
         marks = ",".join("?" * len(batch))
         for r in conn.execute(
-            "SELECT p.id, p.article_id, p.start, p.end, "
-            "substr(a.text, p.start + 1, p.end - p.start), p.sentences, "
-            "a.title, a.source, a.published, a.url "
+            "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
+            "a.title, a.source, a.published, a.url, a.label "
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             batch,
         ):
@@ -167,6 +208,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
                 source=r[7],
                 published=date.fromisoformat(r[8]) if r[8] else None,
                 url=r[9],
+                label=r[10],
             )
     return rows
 
@@ -182,26 +224,42 @@ def owners(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, st
     return found
 
 
-def allowed_sql(filters: QueryFilters) -> tuple[str, list[Any]] | None:
-    """A query selecting the ids of the passages the filters allow; None: no filter."""
-    if not filters.active:
-        return None
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` anywhere, its % and _ taken literally."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _outlet_clause(filters: QueryFilters) -> tuple[str, list[Any]]:
+    if not filters.outlets:
+        return "1", []
+    ors = " OR ".join("a.source LIKE ? ESCAPE '\\'" for _ in filters.outlets)
+    return f"({ors})", [_like(o) for o in filters.outlets]
+
+
+def _date_clause(filters: QueryFilters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if filters.outlets:
-        clauses.append("(" + " OR ".join("a.source LIKE ?" for _ in filters.outlets) + ")")
-        params.extend(f"%{o}%" for o in filters.outlets)
     if filters.since:
         clauses.append("a.published >= ?")
         params.append(filters.since.isoformat())
     if filters.until:
         clauses.append("a.published <= ?")
         params.append(filters.until.isoformat())
+    return (" AND ".join(clauses) or "1"), params
+
+
+def allowed_sql(filters: QueryFilters) -> tuple[str, list[Any]] | None:
+    """A query selecting the ids of the passages the filters allow; None: no filter."""
+    if not filters.active:
+        return None
+    outlet, outlet_params = _outlet_clause(filters)
+    dates, date_params = _date_clause(filters)
     sql = (
-        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE "
-        + " AND ".join(clauses)
+        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+        f"WHERE {outlet} AND {dates}"
     )
-    return sql, params
+    return sql, outlet_params + date_params
 
 
 def allowed_ids(conn: sqlite3.Connection, filters: QueryFilters) -> list[int] | None:
@@ -209,3 +267,26 @@ def allowed_ids(conn: sqlite3.Connection, filters: QueryFilters) -> list[int] | 
     if query is None:
         return None
     return [int(r[0]) for r in conn.execute(query[0] + " ORDER BY p.id", query[1])]
+
+
+def filter_report(conn: sqlite3.Connection, filters: QueryFilters) -> FilterReport:
+    outlet, outlet_params = _outlet_clause(filters)
+    dates, date_params = _date_clause(filters)
+    dated = "a.published IS NULL" if filters.since or filters.until else "0"
+    total, outlets, kept, undated = conn.execute(
+        f"SELECT count(*), coalesce(sum({outlet}), 0), "
+        f"coalesce(sum(({outlet}) AND ({dates})), 0), coalesce(sum(({outlet}) AND {dated}), 0) "
+        "FROM articles a",
+        outlet_params + outlet_params + date_params + outlet_params,
+    ).fetchone()
+    common = conn.execute(
+        "SELECT source, count(*) FROM articles WHERE source IS NOT NULL "
+        "GROUP BY source COLLATE NOCASE ORDER BY count(*) DESC, source LIMIT 12"
+    ).fetchall()
+    return FilterReport(
+        articles=int(total),
+        outlet_matches=int(outlets),
+        kept=int(kept),
+        undated_excluded=int(undated),
+        outlets=tuple((str(name), int(n)) for name, n in common),
+    )
