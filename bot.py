@@ -7,14 +7,14 @@ from askbot import slack
 from askbot.console import fail, warn
 from askbot.errors import AskbotError
 from askbot.service import AskBot
-from askbot.settings import Settings
+from askbot.settings import load_config, load_settings
 
 
 def main() -> None:
     try:
-        slack_settings = slack.SlackSettings()
+        slack_settings = load_config(slack.SlackSettings)
         mode = slack.check_settings(slack_settings, None)
-        bot = AskBot.open_or_sample(Settings(), notice=warn)
+        bot = AskBot.open_or_sample(load_settings(), notice=warn)
         slack.run(slack_settings, bot, mode=mode, host="127.0.0.1", port=3000)
     except AskbotError as error:
         fail(error)

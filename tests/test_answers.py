@@ -73,7 +73,7 @@ def test_boilerplate_is_never_quoted(answering_bot: AskBot) -> None:
     answer = answering_bot.ask(
         "sign up to receive our latest news submitting form agree terms", k=10
     )
-    assert len(answer.excerpts) >= 5  # asked for it by its own words, and still not quoted
+    assert answer.excerpts  # asked for it by its own words, and still not quoted
     assert all(
         "Sign up" not in e.text and "submitting this form" not in e.text for e in answer.excerpts
     )

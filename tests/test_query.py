@@ -27,8 +27,8 @@ def test_long_question_is_truncated_at_a_word_with_a_warning() -> None:
 
 def test_control_characters_become_spaces() -> None:
     query = parse_question("Lavrov\x00said\x1b[31m war\u200b?", 1000)
-    assert query.text == "Lavrov said [31m war ?"
-    assert query.words == ["lavrov", "said", "31m", "war"]
+    assert query.text == "Lavrov said war ?"  # the whole escape sequence is gone
+    assert query.words == ["lavrov", "said", "war"]
 
 
 def test_filters_are_parsed_out_of_the_question() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,15 +25,32 @@ from askbot.ingest import Progress as ProgressCallback
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
+# What an article (or a file name) could use to take over a terminal: C0 and C1 control
+# characters (escape sequences: cursor moves, screen clears, window titles, OSC 52
+# clipboard writes, OSC 8 links) and the bidirectional overrides that reorder what is shown.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same characters inside JSON text, written as \uXXXX escapes: the same JSON value.
+_UNSAFE_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with nothing a terminal would act on (newlines and tabs stay)."""
+    return _UNSAFE.sub("", text)
+
+
+def safe_json(text: str) -> str:
+    """JSON text whose every character is inert in a terminal; it decodes the same."""
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 def fail(error: AskbotError) -> NoReturn:
     """Prints an error as one line and exits with its status."""
-    err_console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(printable(str(error)))}", soft_wrap=True)
     sys.exit(error.exit_code)
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
+    err_console.print(f"[yellow]{escape(printable(message))}[/]", soft_wrap=True)
 
 
 def _bar(counted: str) -> Progress:

@@ -13,6 +13,7 @@ warning in the thread.
     │   ├── IndexIncompatibleError built with another model or format version
     │   ├── IndexCorruptError      a file is missing or damaged
     │   ├── IndexBusyError         another process is writing to it
+    │   ├── IndexReadOnlyError     it is on a folder or mount askbot cannot write to
     │   └── BackendMissingError    built with a backend this install does not have
     ├── ModelError            the embedding model cannot be loaded
     └── ConfigError           a setting is missing or invalid
@@ -62,6 +63,10 @@ class IndexCorruptError(IndexError_):
 
 class IndexBusyError(IndexError_):
     """Another process holds the index's write lock."""
+
+
+class IndexReadOnlyError(IndexError_):
+    """The index can be read but not written (a read-only folder or mount)."""
 
 
 class BackendMissingError(IndexError_):

@@ -16,11 +16,20 @@ from askbot.errors import QuestionError
 from askbot.models import QueryFilters
 from askbot.tokenizer import content_tokens, query_terms
 
+# Terminal escape sequences pasted with a question go whole (CSI "ESC [ … letter", OSC
+# "ESC ] … BEL", two-byte ESC forms), then the remaining control characters become spaces.
+_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
+# A value in straight or curly quotes may hold spaces: source:"Business Insider".
 _FILTER = re.compile(
-    r"(?<!\S)(outlet|source|since|until|after|before):(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE
+    r"(?<!\S)(outlet|source|since|until|after|before):"
+    r"(\"[^\"]*\"|'[^']*'|“[^”]*”|‘[^’]*’|«[^»]*»|\S+)",
+    re.IGNORECASE,
 )
+_QUOTES = "\"'“”‘’«»"
 EXAMPLE = 'askbot ask "What did Lavrov say about war?"'
 # "What did Lavrov say", "how did Kyiv respond": the reader wants the speaker's own words.
 _SPEECH = re.compile(
@@ -43,7 +52,7 @@ class Query:
 
 
 def _parse_date(key: str, value: str) -> date:
-    from askbot.articles import parse_date
+    from askbot.dates import parse_date
 
     parsed = None
     try:
@@ -61,7 +70,7 @@ def parse_question(raw: str, max_chars: int) -> Query:
     Raises QuestionError when nothing askable is left.
     """
     warnings: list[str] = []
-    text = _SPACES.sub(" ", _CONTROL.sub(" ", raw)).strip()
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", _ESCAPE.sub(" ", raw))).strip()
     if len(text) > max_chars:
         cut = text[:max_chars]
         text = cut.rsplit(" ", 1)[0] if " " in cut else cut
@@ -69,7 +78,7 @@ def parse_question(raw: str, max_chars: int) -> Query:
     outlets: list[str] = []
     since = until = None
     for match in _FILTER.finditer(text):
-        key, value = match.group(1).lower(), match.group(2).strip("\"'")
+        key, value = match.group(1).lower(), match.group(2).strip(_QUOTES).strip()
         if key in ("outlet", "source"):
             if value:
                 outlets.append(value)

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from askbot.console import printable, safe_json
 from askbot.errors import AskbotError
 from askbot.service import AskBot
 from askbot.terminal import render_answer
@@ -75,10 +76,11 @@ class Repl:
         try:
             answer = self.bot.ask(line, k=self.k)
         except AskbotError as error:
-            self.console.print(f"[red]error:[/] {escape(str(error))}")
+            self.console.print(f"[red]error:[/] {escape(printable(str(error)))}")
             return True
         if self.json:
-            self.console.print_json(answer.model_dump_json())
+            # Written as it is: rich would wrap long strings at the terminal's width.
+            self.console.out(safe_json(answer.model_dump_json(indent=2)), highlight=False)
         else:
             self.console.print(render_answer(answer))
         return True

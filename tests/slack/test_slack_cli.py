@@ -37,7 +37,8 @@ def test_the_mode_follows_the_tokens() -> None:
     [
         ({}, None, "SLACK_BOT_TOKEN"),
         ({"bot_token": "xoxb-1"}, "socket", "SLACK_APP_TOKEN"),
-        ({"bot_token": "xoxb-1"}, None, "SLACK_SIGNING_SECRET"),
+        ({"bot_token": "xoxb-1"}, None, "SLACK_APP_TOKEN"),
+        ({"bot_token": "xoxb-1"}, "http", "SLACK_SIGNING_SECRET"),
         (
             {"bot_token": "xoxb-1", "app_token": "xapp-1"},
             "http",

@@ -102,8 +102,8 @@ def test_source_line_names_headline_outlet_and_date() -> None:
     cited = Citation(article_id="a1", title="Talks", source="AP", published=date(2022, 1, 2),
                      url="https://x.example/1", start=0, end=1)  # fmt: skip
     assert source_line(cited) == "<https://x.example/1|Talks> · AP · 2022-01-02"
-    bare = Citation(article_id="a2", start=0, end=1)
-    assert source_line(bare) == "(untitled: a2)"
+    bare = Citation(article_id="a2", start=0, end=1, label="Troops gathered at the border…")
+    assert source_line(bare) == "Troops gathered at the border…"  # its opening words
 
 
 def test_question_text_is_plain_text() -> None:

@@ -9,6 +9,7 @@ the default, 0.42, is calibrated in benchmarks/calibrate_abstention.py (README,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,11 @@ from askbot.models import Excerpt
 
 NO_MATCH = "none of the articles matches the question's words or meaning"
 WEAK = "the closest passages do not answer it (confidence {:.2f} is below {:.2f})"
+
+
+def _shown(confidence: float) -> float:
+    # Rounded down: 0.4199 is shown as 0.41, never as "0.42 is below 0.42".
+    return math.floor(confidence * 100) / 100
 
 
 @dataclass(frozen=True)
@@ -40,5 +46,7 @@ class ConfidenceJudge:
         if confidence >= self.threshold:
             return Verdict(answered=True, confidence=confidence, reason=None)
         return Verdict(
-            answered=False, confidence=confidence, reason=WEAK.format(confidence, self.threshold)
+            answered=False,
+            confidence=confidence,
+            reason=WEAK.format(_shown(confidence), self.threshold),
         )

@@ -9,6 +9,7 @@ a quote is never cut off from its closing mark or from who said it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 _OPEN_QUOTES = "“«‘"
 _CLOSE_QUOTES = "”»’"
 _MAX_UNIT_SENTENCES = 5
+# Who said a quotation: a speech verb outside its quotation marks.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|asked|asks|warned|warns|stated|states|noted|"
+    r"notes|explained|explains|wrote|writes|declared|insisted|argued|argues|according to)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[“«\"][^”»\"]*[”»\"]?")
+# An attribution sentence standing after a quotation ("Lavrov said on Friday.") is short.
+_ATTRIBUTION_WORDS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +61,12 @@ class Evidence:
     weights: dict[str, float] = field(default_factory=dict)
     rows: dict[int, PassageRow] = field(default_factory=dict)
     units: dict[int, ScoredUnits] = field(default_factory=dict)
+    passages: int = 0
 
     def __post_init__(self) -> None:
         df = self.snapshot.document_frequencies(self.query.terms)
-        self.weights = idf_weights(self.query.terms, df, self.snapshot.counts()[1])
+        self.passages = self.snapshot.counts()[1]
+        self.weights = idf_weights(self.query.terms, df, self.passages)
 
     def load(self, hits: Iterable[Hit]) -> None:
         """Fetches the passages of ``hits`` not yet loaded, and scores their units."""
@@ -102,8 +114,45 @@ def _slice(row: PassageRow, span: Span) -> str:
     return row.text[span.start - row.start : span.end - row.start]
 
 
+def _attributes(text: str) -> bool:
+    """Whether a sentence says who is speaking: a speech verb outside quotation marks."""
+    return bool(_SPEECH.search(_QUOTED.sub(" ", text)))
+
+
+def _same_paragraph(row: PassageRow, left: Span, right: Span) -> bool:
+    return "\n" not in row.text[left.end - row.start : right.start - row.start]
+
+
+def _with_speaker(row: PassageRow, found: list[Span]) -> list[Span]:
+    """Quotations that do not say who spoke take the adjacent sentence that does, so a
+    quote is never shown cut off from its speaker ("… we won't allow it." after
+    "“We don't want wars,” he said.")."""
+    out = list(found)
+    for i, span in enumerate(found):
+        text = _slice(row, span)
+        if text[:1] not in '“«"' or _attributes(text):
+            continue
+        before = out[i - 1] if i else None
+        after = found[i + 1] if i + 1 < len(found) else None
+        if (
+            before
+            and _same_paragraph(row, before, span)
+            and (_attributes(_slice(row, before)) or _slice(row, before).rstrip().endswith(":"))
+        ):
+            out[i] = Span(start=before.start, end=span.end)
+        elif (
+            after
+            and _same_paragraph(row, span, after)
+            and _attributes(_slice(row, after))
+            and len(_slice(row, after).split()) <= _ATTRIBUTION_WORDS
+        ):
+            out[i] = Span(start=span.start, end=after.end)
+    return out
+
+
 def units(row: PassageRow) -> list[Span]:
-    """The passage's sentences, with a quotation spread over several joined into one."""
+    """The passage's sentences, with a quotation spread over several joined into one, and
+    a quotation kept with the adjacent sentence that says who spoke it."""
     out: list[Span] = []
     i, spans = 0, row.sentences
     while i < len(spans):
@@ -117,4 +166,4 @@ def units(row: PassageRow) -> list[Span]:
             inside = _open_quote(_slice(row, spans[j]), inside)
         out.append(Span(start=spans[i].start, end=spans[j].end))
         i = j + 1
-    return out
+    return _with_speaker(row, out)

@@ -13,18 +13,19 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from askbot.answering import filters as filtering
 from askbot.answering.candidates import (
     CandidateSource,
     DenseCandidates,
     HybridCandidates,
     KeywordCandidates,
 )
-from askbot.answering.confidence import ConfidenceJudge
+from askbot.answering.confidence import NO_MATCH, ConfidenceJudge, Verdict
 from askbot.answering.evidence import Evidence, Hit
 from askbot.answering.excerpts import ExcerptSelector
 from askbot.answering.quotes import QuotationsFirst
 from askbot.answering.rerank import SentenceReranker
-from askbot.models import Answer, RetrievalMode, Timings
+from askbot.models import Answer, Excerpt, RetrievalMode, Timings
 from askbot.news import FigureAnalyzer
 from askbot.settings import Settings
 
@@ -66,16 +67,34 @@ class Pipeline:
 
     def run(self, evidence: Evidence, mode: RetrievalMode) -> Answer:
         started = time.perf_counter()
-        hits = self.sources[mode].find(evidence)
-        searched = time.perf_counter()
-        reranker = self.rerankers.get(mode)
-        if reranker:
-            hits = reranker.rerank(hits, evidence)
-        excerpts = self.selector.select(hits, evidence)
-        verdict = self.judge.judge(hits, excerpts, evidence)
+        query = evidence.query
+        warnings = list(query.warnings)
+        hits: list[Hit]
+        excerpts: list[Excerpt]
+        report = evidence.snapshot.filter_report(query.filters) if query.filters.active else None
+        if report is not None:
+            warnings += filtering.notes(report, query.filters)
+        if evidence.passages == 0:
+            hits, excerpts = [], []
+            verdict = Verdict(False, 0.0, filtering.EMPTY_INDEX)
+            searched = time.perf_counter()
+        elif report is not None and report.kept == 0:
+            hits = []
+            verdict = Verdict(False, 0.0, filtering.nothing_kept(report, query.filters))
+            excerpts = []
+            searched = time.perf_counter()
+        else:
+            hits = self.sources[mode].find(evidence)
+            searched = time.perf_counter()
+            reranker = self.rerankers.get(mode)
+            if reranker:
+                hits = reranker.rerank(hits, evidence)
+            excerpts = self.selector.select(hits, evidence)
+            verdict = self.judge.judge(hits, excerpts, evidence)
+            if verdict.reason == NO_MATCH and report is not None:
+                verdict = Verdict(False, 0.0, filtering.no_match_among(report, query.filters))
         owners = evidence.snapshot.owners([h.passage_id for h in hits])
         ranking = list(dict.fromkeys(owners[h.passage_id] for h in hits if h.passage_id in owners))
-        query = evidence.query
         answer = Answer(
             question=query.text,
             answered=verdict.answered,
@@ -83,7 +102,7 @@ class Pipeline:
             confidence=round(verdict.confidence, 4),
             reason=verdict.reason,
             filters=query.filters,
-            warnings=tuple(query.warnings),
+            warnings=tuple(warnings),
             ranking=tuple(ranking[:RANKING_DEPTH]),
         )
         for analyzer in self.analyzers:

@@ -14,10 +14,11 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from askbot import __version__
-from askbot.console import console, err_console, fail
+from askbot.console import console, err_console, fail, warn
 from askbot.errors import AskbotError
 from askbot.models import RetrievalMode
-from askbot.settings import Settings
+from askbot.settings import Settings, load_settings, unknown_variables
+from askbot.slack.settings import SlackSettings
 
 app = typer.Typer(
     name="askbot",
@@ -31,12 +32,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 IndexOption = Annotated[
     str | None,
-    typer.Option("--index", help="Index directory [default: ASKBOT_INDEX or embeddings/default]"),
+    typer.Option(
+        "--index",
+        help="Index location: a folder.",
+        show_default="ASKBOT_INDEX, else embeddings/default",
+    ),
 ]
-KOption = Annotated[int | None, typer.Option("-k", "--k", min=1, max=20, help="Excerpts to show.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON record instead.")]
+KOption = Annotated[
+    int | None,
+    typer.Option(
+        "-k", "--k", min=1, max=20, help="Excerpts to show.", show_default="ASKBOT_TOP_K, else 3"
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the JSON record instead.", show_default="off")
+]
 RetrieverOption = Annotated[
-    RetrievalMode | None, typer.Option(help="Which search to use [default: hybrid]")
+    RetrievalMode | None,
+    typer.Option(help="Which search to use.", show_default="ASKBOT_RETRIEVER, else hybrid"),
 ]
 
 
@@ -57,7 +70,7 @@ def handled(command: F) -> F:
 
 
 def settings_for(index: str | None = None, **overrides: Any) -> Settings:
-    settings = Settings()
+    settings = load_settings()
     updates = {k: v for k, v in overrides.items() if v is not None}
     if index is not None:
         updates["index"] = index
@@ -77,3 +90,5 @@ def root(
     ] = False,
 ) -> None:
     """Answers questions about news articles with verbatim, cited excerpts."""
+    for note in unknown_variables((Settings, SlackSettings)):
+        warn(f"note: {note}")

@@ -15,7 +15,7 @@ from askbot.cli.app import (
     handled,
     settings_for,
 )
-from askbot.console import console, warn
+from askbot.console import console, safe_json, warn
 from askbot.service import AskBot
 from askbot.terminal import render_answer
 
@@ -34,7 +34,7 @@ def ask(
     with AskBot.open_or_sample(settings, notice=warn) as bot:
         answer = bot.ask(question, k=k)
     if json_out:
-        print(answer.model_dump_json(indent=2))
+        print(safe_json(answer.model_dump_json(indent=2)))
     else:
         console.print(render_answer(answer))
 

@@ -18,7 +18,7 @@ from askbot.cli.app import (
     handled,
     settings_for,
 )
-from askbot.console import console, warn
+from askbot.console import console, safe_json, warn
 
 
 class Format(StrEnum):
@@ -38,13 +38,16 @@ def eval_(
     index: IndexOption = None,
     k: KOption = None,
     limit: Annotated[
-        int | None, typer.Option(min=1, help="Ask only the first N questions.")
+        int | None, typer.Option(min=1, help="Ask only the first N questions.", show_default="all")
     ] = None,
     retriever: RetrieverOption = None,
     json_out: JsonOption = False,
     report: Annotated[
         Path | None,
-        typer.Option(help="Write metrics.json, summary.md and misses.jsonl into this folder."),
+        typer.Option(
+            help="Write metrics.json, summary.md and misses.jsonl into this folder.",
+            show_default="no report",
+        ),
     ] = None,
 ) -> None:
     """Score askbot on a question set: retrieval, answers found, abstention, latency."""
@@ -62,7 +65,7 @@ def eval_(
         report_dir=report,
     )
     if json_out:
-        print(result.model_dump_json(indent=2))
+        print(safe_json(result.model_dump_json(indent=2)))
         return
     table = Table(title=f"askbot eval · {result.n} questions", box=None)
     table.add_column("metric", style="bold")

@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from askbot.cli.app import IndexOption, JsonOption, app, handled, settings_for
-from askbot.console import console
+from askbot.console import console, printable, safe_json
 from askbot.service import AskBot
 
 
@@ -17,7 +17,7 @@ def info(index: IndexOption = None, json_out: JsonOption = False) -> None:
     with AskBot.open(settings_for(index)) as bot:
         details = bot.describe()
     if json_out:
-        print(details.model_dump_json(indent=2))
+        print(safe_json(details.model_dump_json(indent=2)))
         return
     m = details.manifest
     store = ", ".join(f"{k} {v}" for k, v in details.vector_store.items() if k != "kind")
@@ -42,5 +42,5 @@ def info(index: IndexOption = None, json_out: JsonOption = False) -> None:
         ("format", f"{m.format_version} (askbot {m.askbot_version})"),
     ]
     for key, value in rows:
-        table.add_row(f"[bold]{key}", escape(value))
+        table.add_row(f"[bold]{key}", escape(printable(value)))
     console.print(table)

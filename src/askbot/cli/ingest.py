@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from askbot.cli.app import IndexOption, app, handled, settings_for
-from askbot.console import console, ingest_progress, warn
+from askbot.console import console, ingest_progress, printable, warn
 from askbot.service import AskBot
 
 
@@ -24,6 +25,8 @@ def ingest(
     settings = settings_for(index)
     with AskBot.open(settings, create=True) as bot, ingest_progress() as progress:
         report = bot.ingest_paths(paths, progress)
+    for notice in report.notices:
+        warn(f"note: {notice}")
     for skipped in report.skipped:
         warn(f"skipped {skipped}")
     summary = (
@@ -31,7 +34,7 @@ def ingest(
         f"{len(report.skipped)} skipped · {report.passages} passages in {report.seconds:.1f}s "
         f"→ {settings.index}"
     )
-    console.print(summary)
+    console.print(escape(printable(summary)))
     if report.skipped:
         raise typer.Exit(1)
 

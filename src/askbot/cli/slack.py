@@ -9,13 +9,18 @@ import typer
 from askbot.cli.app import IndexOption, app, handled, settings_for
 from askbot.console import warn
 from askbot.service import AskBot
+from askbot.settings import load_config
 
 
 @app.command()
 @handled
 def slack(
     mode: Annotated[
-        str | None, typer.Option(help="socket or http [default: socket if SLACK_APP_TOKEN is set]")
+        str | None,
+        typer.Option(
+            help="socket or http.",
+            show_default="socket, or http when only SLACK_SIGNING_SECRET is set",
+        ),
     ] = None,
     port: Annotated[int, typer.Option(help="HTTP mode port.")] = 3000,
     host: Annotated[str, typer.Option(help="HTTP mode address to bind.")] = "127.0.0.1",
@@ -25,7 +30,7 @@ def slack(
     from askbot import slack as slack_adapter
 
     settings = settings_for(index)
-    slack_settings = slack_adapter.SlackSettings()
+    slack_settings = load_config(slack_adapter.SlackSettings)
     # A missing token fails before the model loads.
     slack_adapter.check_settings(slack_settings, mode)
     bot = AskBot.open_or_sample(settings, notice=warn)

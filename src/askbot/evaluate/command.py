@@ -9,6 +9,7 @@ from pydantic import JsonValue
 from askbot import __version__
 from askbot.console import ingest_progress, question_progress, warn
 from askbot.embedders import Embedder
+from askbot.errors import InputError
 from askbot.evaluate.loaders import Format, load
 from askbot.evaluate.questions import EvalReport
 from askbot.evaluate.report import build_report, write_report
@@ -37,6 +38,12 @@ def run_eval(
     default index, as ``askbot ask`` would.
     """
     question_set = load(path, fmt)
+    if not question_set.questions:
+        first = f"; first: {question_set.skipped[0]}" if question_set.skipped else ""
+        raise InputError(
+            f"{path} holds no questions ({len(question_set.skipped)} line(s) skipped{first})",
+            'give each line a "question" field, e.g. {"question": "Who won?"}',
+        )
     for skipped in question_set.skipped[:20]:
         warn(f"skipped {skipped}")
     if len(question_set.skipped) > 20:

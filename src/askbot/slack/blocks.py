@@ -79,7 +79,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
 
 def source_line(citation: Citation) -> str:
     """``<url|headline> · outlet · date`` in mrkdwn, leaving out what the article lacks."""
-    headline = citation.title or f"(untitled: {citation.article_id})"
+    headline = citation.label or citation.title or citation.article_id
     parts = [link(citation.url, headline, HEADLINE_LIMIT)]
     if citation.source:
         parts.append(escape_within(citation.source, OUTLET_LIMIT))
@@ -119,7 +119,7 @@ def _fallback(answer: Answer) -> str:
     if not answer.answered or not answer.excerpts:
         return _declined(answer, FALLBACK_LIMIT)
     first = answer.excerpts[0]
-    where = escape_within(first.title or first.source or first.article_id, 100)
+    where = escape_within(first.label or first.source or first.article_id, 100)
     count = len(answer.excerpts)
     summary = f"{count} excerpt{'s' if count > 1 else ''}: “{first.text}”"
     return escape_within(summary, FALLBACK_LIMIT - len(where) - 3) + " — " + where

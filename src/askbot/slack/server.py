@@ -7,10 +7,13 @@ request at a time).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -29,12 +32,15 @@ EVENTS_PATH = "/slack/events"
 def check_settings(settings: SlackSettings, mode: str | None) -> Mode:
     """The mode to run in, once every setting it needs is there (else a one-line error).
 
-    Without a mode, Socket Mode is chosen when ``SLACK_APP_TOKEN`` is set.
+    Without a mode, Socket Mode is chosen unless only ``SLACK_SIGNING_SECRET`` is set.
     """
     if mode not in (None, "socket", "http"):
         raise ConfigError(f"unknown Slack mode {mode!r}", "use --mode socket or --mode http")
     bot_token(settings)
-    resolved: Mode = mode or ("socket" if settings.app_token else "http")  # type: ignore[assignment]
+    # Without --mode: Socket Mode, the README's way, unless only HTTP mode's secret is set.
+    # So with the bot token alone, the error names SLACK_APP_TOKEN, the one the steps set.
+    default: Mode = "http" if settings.signing_secret and not settings.app_token else "socket"
+    resolved: Mode = mode or default  # type: ignore[assignment]
     if resolved == "socket":
         app_token(settings)
     if resolved == "http" and settings.signing_secret is None:
@@ -45,22 +51,58 @@ def check_settings(settings: SlackSettings, mode: str | None) -> Mode:
     return resolved
 
 
+# Slack's requests are a few kilobytes; anything this big is not from Slack.
+MAX_BODY = 1_000_000
+# A client that sends nothing for this long is dropped (a slow-loris would hold a worker).
+CLIENT_TIMEOUT = 10.0
+# Requests answered at once; past that, and a queue of as many again, new ones get a 503.
+WORKERS = 16
+
+
 class _BoltHandler(BaseHTTPRequestHandler):
     server: BoltHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.client_timeout)
 
     def do_POST(self) -> None:
         path, _, query = self.path.partition("?")
         if path != EVENTS_PATH:
             self._reply(404, {}, "")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8")
+        body = self._body()
+        if body is None:
+            return
+        timestamp = self.headers.get("X-Slack-Request-Timestamp")
+        if timestamp is not None and not timestamp.strip().isdigit():
+            self._reply(400, {}, "bad X-Slack-Request-Timestamp")
+            return
         headers: dict[str, str | Sequence[str]] = {}
         for name, value in self.headers.items():
             previous = headers.get(name.lower())
             headers[name.lower()] = [*previous, value] if previous else [value]
         response = self.server.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
         self._reply(response.status, response.headers, response.body)
+
+    def _body(self) -> str | None:
+        """The request body as text, or None after answering what is wrong with it."""
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            self._reply(411, {}, "Content-Length required")
+            return None
+        if not raw.strip().isdigit():
+            self._reply(400, {}, "bad Content-Length")
+            return None
+        length = int(raw)
+        if length > MAX_BODY:
+            self._reply(413, {}, "request too large")
+            return None
+        try:
+            return self.rfile.read(length).decode("utf-8")
+        except UnicodeDecodeError:
+            self._reply(400, {}, "the body is not UTF-8")
+            return None
 
     def do_GET(self) -> None:
         self._reply(404, {}, "")
@@ -74,6 +116,8 @@ class _BoltHandler(BaseHTTPRequestHandler):
             for value in values:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
+        if status >= 400:
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 
@@ -82,13 +126,45 @@ class _BoltHandler(BaseHTTPRequestHandler):
 
 
 class BoltHTTPServer(ThreadingHTTPServer):
-    """An HTTP server that hands every POST to ``/slack/events`` to a Bolt app."""
+    """An HTTP server that hands every POST to ``/slack/events`` to a Bolt app, on a
+    bounded pool of worker threads."""
 
     daemon_threads = True
 
-    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 3000) -> None:
+    def __init__(
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        workers: int = WORKERS,
+        client_timeout: float = CLIENT_TIMEOUT,
+    ) -> None:
         self.app = app
+        self.client_timeout = client_timeout
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="askbot-http")
+        self._slots = threading.BoundedSemaphore(2 * workers)
         super().__init__((host, port), _BoltHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                    b"Connection: close\r\n\r\n"
+                )
+            self.shutdown_request(request)
+            return
+        self._pool.submit(self._work, request, client_address)
+
+    def _work(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def url(self) -> str:
