@@ -43,6 +43,9 @@ class Article(Record):
     url: str | None = None
     source: str | None = None
     published: date | None = None
+    updated: date | None = Field(
+        default=None, description="When the article says it was last changed (a correction)."
+    )
     authors: tuple[str, ...] = ()
     metadata: dict[str, JsonValue] = Field(default_factory=dict)
     origin: str | None = Field(

@@ -16,7 +16,7 @@ from typing import Any
 from askbot.dates import parse_date
 from askbot.models import Article, Notice
 
-CANONICAL = ("id", "title", "text", "url", "source", "published", "authors")
+CANONICAL = ("id", "title", "text", "url", "source", "published", "updated", "authors")
 # Common names for the same field in scraped news data.
 ALIASES = {
     "headline": "title",
@@ -27,6 +27,9 @@ ALIASES = {
     "date": "published",
     "published_at": "published",
     "datePublished": "published",
+    "modified": "updated",
+    "dateModified": "updated",
+    "updated_at": "updated",
     "link": "url",
     "body": "text",
     "content": "text",
@@ -142,6 +145,10 @@ def article_from_record(
                         location=where, message=f"date {published!r} not understood, left undated"
                     )
                 )
+    updated = fields.get("updated")
+    changed = parse_date(updated) if isinstance(updated, str | int | float) else None
+    if updated not in (None, "") and changed is None:
+        metadata["updated_raw"] = updated
     article_id = _string(fields.get("id"), "id")
     return Article(
         id=article_id or derived_id(text),
@@ -150,6 +157,7 @@ def article_from_record(
         url=_string(fields.get("url"), "url", numbers=False),
         source=_string(fields.get("source"), "source"),
         published=parsed,
+        updated=changed,
         authors=_authors(fields.get("authors")),
         metadata=_metadata(metadata),
     )

@@ -23,7 +23,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
-    title TEXT, url TEXT, source TEXT, published TEXT,
+    title TEXT, url TEXT, source TEXT, published TEXT, updated TEXT,
     authors TEXT NOT NULL, metadata TEXT NOT NULL, origin TEXT, label TEXT NOT NULL,
     content_hash TEXT NOT NULL, ingested TEXT NOT NULL,
     text TEXT NOT NULL
@@ -96,15 +96,16 @@ def insert_article(
 ) -> list[int]:
     """Inserts an article (which must not exist) and its passages; returns passage ids."""
     conn.execute(
-        "INSERT INTO articles (id, title, url, source, published, authors, metadata, "
+        "INSERT INTO articles (id, title, url, source, published, updated, authors, metadata, "
         "origin, label, content_hash, ingested, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.id,
             article.title,
             article.url,
             article.source,
             article.published.isoformat() if article.published else None,
+            article.updated.isoformat() if article.updated else None,
             json.dumps(list(article.authors)),
             json.dumps(article.metadata),
             article.origin,
@@ -167,7 +168,7 @@ def article_ids(conn: sqlite3.Connection) -> list[str]:
 
 def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     row = conn.execute(
-        "SELECT id, text, title, url, source, published, authors, metadata, origin "
+        "SELECT id, text, title, url, source, published, authors, metadata, origin, updated "
         "FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
@@ -183,6 +184,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
         authors=tuple(json.loads(row[6])),
         metadata=json.loads(row[7]),
         origin=row[8],
+        updated=date.fromisoformat(row[9]) if row[9] else None,
     )
 
 
