@@ -18,12 +18,19 @@ from askbot.settings import Settings
 from fakes import HashingEmbedder
 
 
+@pytest.fixture(scope="session")
+def _vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache") / "vectors.sqlite3"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read a developer's ASKBOT_* or SLACK_* variables."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _vector_cache: Path) -> None:
+    """Tests never read a developer's ASKBOT_* or SLACK_* variables, nor write to their
+    embedding cache."""
     for name in list(os.environ):
         if name.startswith(("ASKBOT_", "SLACK_")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("ASKBOT_EMBEDDING_CACHE", str(_vector_cache))
 
 
 def make_settings(index: Path, **overrides: object) -> Settings:

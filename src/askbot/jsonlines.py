@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,14 +18,22 @@ class JsonLine(NamedTuple):
     value: Any
 
 
-def json_lines(path: Path, raw: str) -> Iterator[JsonLine | Skipped]:
-    """Every non-blank line, decoded; a malformed one as a ``Skipped``.
+def json_lines(
+    path: Path, raw: str | Iterable[tuple[int, str] | Skipped]
+) -> Iterator[JsonLine | Skipped]:
+    """Every non-blank line, decoded; a malformed one as a ``Skipped``. ``raw`` is the
+    file's text, or its (number, line) pairs as a stream.
 
     Lines end at a newline only: JSON strings may hold U+2028 and other characters that
     ``str.splitlines`` would also break at.
     """
-    for number, line in enumerate(raw.split("\n"), start=1):
-        line = line.removesuffix("\r")
+    lines = enumerate(raw.split("\n"), start=1) if isinstance(raw, str) else raw
+    for item in lines:
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        number, line = item
+        line = line.removesuffix("\n").removesuffix("\r")
         if not line.strip():
             continue
         where = f"{path}:{number}"

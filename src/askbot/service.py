@@ -14,6 +14,7 @@ from pathlib import Path
 from askbot.answering import Evidence, Pipeline, build_pipeline
 from askbot.articles import read_articles
 from askbot.embedders import Embedder, create_embedder, embedder_for_index, embedder_name
+from askbot.embedders.cache import CachedEmbedder
 from askbot.errors import AskbotError, IndexIncompatibleError, IndexMissingError
 from askbot.index import (
     Index,
@@ -44,9 +45,15 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+def _cached(embedder: Embedder, settings: Settings) -> Embedder:
+    if settings.embedding_cache.strip().lower() in ("", "off", "none"):
+        return embedder
+    return CachedEmbedder(embedder, Path(settings.embedding_cache))
+
+
 def configured_embedder(settings: Settings) -> Embedder:
     """The embedder the settings name (for a new index)."""
-    return create_embedder(settings.backend, settings.model, settings.batch_size)
+    return _cached(create_embedder(settings.backend, settings.model, settings.batch_size), settings)
 
 
 def _embedder_of(index: Index, settings: Settings) -> Embedder:
@@ -61,7 +68,7 @@ def _embedder_of(index: Index, settings: Settings) -> Embedder:
                 "unset ASKBOT_MODEL / ASKBOT_BACKEND to use the index's own, "
                 "or ingest into a new --index",
             )
-    return embedder_for_index(built_with, settings.batch_size, index.location)
+    return _cached(embedder_for_index(built_with, settings.batch_size, index.location), settings)
 
 
 def _is_stale(location: str, embedder: Embedder, settings: Settings) -> bool:

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         "faiss-flat", description="Vector store for new indexes: faiss-flat or faiss-ivf."
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Passages per embedding batch.")
+    embedding_cache: str = Field(
+        "~/.cache/askbot/vectors.sqlite3",
+        description="Where passage vectors are cached by content ('off' for no cache).",
+    )
 
     # Chunking (applies when an index is created; an index keeps its own)
     chunk_words: int = Field(200, ge=10, le=2000, description="Target passage length in words.")

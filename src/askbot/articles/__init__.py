@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from askbot.articles.files import SUFFIXES, iter_files, read_text
+from askbot.articles.files import SUFFIXES, iter_files, iter_lines, read_text, suffix
 from askbot.articles.html import article_from_html
 from askbot.articles.records import RecordError, article_from_record, derived_id
 from askbot.articles.text import article_from_text
@@ -74,33 +74,33 @@ def _read_json(path: Path, raw: str, origin: str) -> Iterator[Result]:
 
 def read_file(path: Path, root: Path, max_bytes: int) -> Iterator[Result]:
     """Articles (or skips) from one file, by its suffix."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    kind = suffix(path)
+    if kind not in SUFFIXES:
         yield Skipped(
             location=str(path),
             reason=f"unsupported file type; askbot reads {', '.join(SUFFIXES)}",
         )
+        return
+    origin = str(path.resolve())
+    if kind in (".jsonl", ".jsonl.gz"):
+        for item in json_lines(path, iter_lines(path, max_bytes)):
+            if isinstance(item, Skipped):
+                yield item
+            else:
+                yield from _record(item.value, item.location, origin)
         return
     try:
         raw = read_text(path, max_bytes)
     except (ValueError, OSError) as exc:
         yield Skipped(location=str(path), reason=str(exc))
         return
-    origin = str(path.resolve())
-    if suffix == ".jsonl":
-        for item in json_lines(path, raw):
-            if isinstance(item, Skipped):
-                yield item
-            else:
-                yield from _record(item.value, item.location, origin)
-        return
-    if suffix == ".json":
+    if kind == ".json":
         yield from _read_json(path, raw, origin)
         return
     named = file_id(path, root)
     notices: list[Notice] = []
     try:
-        if suffix in (".html", ".htm"):
+        if kind in (".html", ".htm"):
             article = article_from_html(raw, named, str(path), notices)
         else:
             article = article_from_text(path, raw, named, notices)

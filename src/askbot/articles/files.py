@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from askbot.models import Skipped
 
-SUFFIXES = (".jsonl", ".json", ".txt", ".md", ".html", ".htm")
+SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".txt", ".md", ".html", ".htm")
+
+
+def suffix(path: Path) -> str:
+    """The format suffix: ``.jsonl.gz`` counts as one."""
+    name = path.name.lower()
+    return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
+
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -70,6 +80,41 @@ def read_text(path: Path, max_bytes: int) -> str:
     return decode(path.read_bytes(), html=path.suffix.lower() in (".html", ".htm"))
 
 
+def iter_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str] | Skipped]:
+    """(line number, text) of a JSON Lines file, plain or gzipped, read as a stream: the
+    size limit applies to each line (one article), and decompression stops at it."""
+    location = str(path)
+    try:
+        # Closed by the with statement below; opened here to report a failure to open.
+        raw = gzip.open(path, "rb") if suffix(path) == ".jsonl.gz" else path.open("rb")  # noqa: SIM115
+    except OSError as exc:
+        yield Skipped(location=location, reason=str(exc))
+        return
+    with raw as handle:
+        number = 0
+        try:
+            while True:
+                line = handle.readline(max_bytes + 1)
+                if not line:
+                    break
+                number += 1
+                if len(line) > max_bytes:
+                    yield Skipped(
+                        location=f"{location}:{number}",
+                        reason=f"line is over the {human(max_bytes)} limit "
+                        "(raise ASKBOT_MAX_FILE_MB to allow it); the rest of the file is skipped",
+                    )
+                    return
+                try:
+                    yield number, line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield Skipped(location=f"{location}:{number}", reason="not UTF-8 text")
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Skipped(location=f"{location}:{number + 1}", reason=f"cannot read on ({exc})")
+    if number == 0:
+        yield Skipped(location=location, reason="empty file")
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Skipped]:
     """(file, the folder it was named under) for files named, and for files with a known
     suffix inside folders named (recursively, hidden ones left out)."""
@@ -78,7 +123,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Skipped]:
             found = False
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUFFIXES:
+                if child.is_file() and not hidden and suffix(child) in SUFFIXES:
                     found = True
                     yield child, path
             if not found:

@@ -42,6 +42,15 @@ def eval_(
     ] = None,
     retriever: RetrieverOption = None,
     json_out: JsonOption = False,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus",
+            help="Articles to ask the questions of (files or folders; repeatable), indexed "
+            "into embeddings/<set name>/ unless --index is given.",
+            show_default="none",
+        ),
+    ] = None,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -63,6 +72,7 @@ def eval_(
         limit=limit,
         retriever=retriever,
         report_dir=report,
+        corpus=corpus or (),
     )
     if json_out:
         print(safe_json(result.model_dump_json(indent=2)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import JsonValue
@@ -30,12 +31,14 @@ def run_eval(
     retriever: RetrievalMode | None = None,
     report_dir: Path | None = None,
     embedder: Embedder | None = None,
+    corpus: Sequence[Path] = (),
 ) -> EvalReport:
     """Evaluates askbot on a question set and returns (and optionally writes) the report.
 
-    Sets that carry a corpus (SQuAD, BEIR) are asked against their own index in
-    ``embeddings/<name>/`` (or ``index``); askbot question sets against ``index`` or the
-    default index, as ``askbot ask`` would.
+    Sets that carry a corpus (SQuAD, BEIR), and sets given one (``corpus``: article files
+    or folders), are asked against their own index in ``embeddings/<name>/`` (or
+    ``index``), built once and brought up to date; askbot question sets without one against
+    ``index`` or the default index, as ``askbot ask`` would.
     """
     question_set = load(path, fmt)
     if not question_set.questions:
@@ -52,6 +55,14 @@ def run_eval(
         settings = settings.model_copy(update={"index": dataset_index(question_set, index)})
         with ingest_progress(f"indexing {question_set.name}") as progress:
             bot = open_dataset_bot(settings, question_set, embedder, progress)
+    elif corpus:
+        named = question_set.model_copy(update={"name": f"{path.parent.name}-{question_set.name}"})
+        settings = settings.model_copy(update={"index": dataset_index(named, index)})
+        bot = AskBot.open(settings, embedder, create=True, rebuild=True)
+        with ingest_progress(f"indexing {question_set.name}") as progress:
+            read = bot.ingest_paths(list(corpus), progress)
+        if read.skipped:
+            warn(f"{len(read.skipped)} corpus input(s) skipped; first: {read.skipped[0]}")
     else:
         if index is not None:
             settings = settings.model_copy(update={"index": index})
