@@ -44,7 +44,7 @@ def test_filters_are_parsed_out_of_the_question() -> None:
 
 def test_bad_filter_date_is_a_clear_error() -> None:
     with pytest.raises(
-        QuestionError, match="since:someday is not a date — write dates as YYYY-MM-DD"
+        QuestionError, match=r"since:someday is not a date \(not understood\) — write a day, month"
     ):
         parse_question("since:someday troops", 1000)
 

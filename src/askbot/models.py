@@ -135,15 +135,31 @@ class Discrepancy(Record):
 
 
 class QueryFilters(Record):
-    """Restrictions parsed out of a question (``outlet:``, ``since:``, ``until:``)."""
+    """What a question was restricted to, and the time it speaks of.
+
+    ``outlets``, ``since`` and ``until`` are filters: only what they allow is searched.
+    ``published_by`` leaves out what was published after the date a question is asked as
+    of (undated articles stay: nothing says they came later).
+    ``prefer_since``/``prefer_until`` is the period a time expression names ("this
+    week"), and ``prefer_recent`` a question about the latest or current state: both are
+    preferences, used in ranking, not filters. ``as_of`` is the date relative
+    expressions were resolved against.
+    """
 
     outlets: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+    published_by: date | None = None
+    prefer_since: date | None = None
+    prefer_until: date | None = None
+    prefer_recent: bool = False
+    as_of: date | None = None
+    time_words: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
-        return bool(self.outlets or self.since or self.until)
+        """Whether anything is filtered out (preferences filter nothing)."""
+        return bool(self.outlets or self.since or self.until or self.published_by)
 
 
 class FilterReport(Record):
@@ -196,6 +212,9 @@ class Answer(Record):
     warnings: tuple[str, ...] = ()
     ranking: tuple[str, ...] = Field(
         default=(), description="Article ids in retrieval order, best first (up to 20)."
+    )
+    timeline: bool = Field(
+        default=False, description="Excerpts are in order of publication, oldest first."
     )
     timings: Timings = Timings()
 

@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
 from askbot.console import printable, safe_json
+from askbot.dates import DateError, parse_date
 from askbot.errors import AskbotError
 from askbot.service import AskBot
 from askbot.terminal import render_answer
 
 HELP = """\
-Type a question and press Enter. Filters: outlet:NAME since:YYYY-MM-DD until:YYYY-MM-DD
-  .k N     show N excerpts per answer
-  .json    toggle JSON output
-  .help    this help
-  .quit    leave (or Ctrl-D)"""
+Type a question and press Enter. Filters: outlet:NAME since:DATE until:DATE in:PERIOD
+  .k N          show N excerpts per answer
+  .json         toggle JSON output
+  .timeline     toggle timelines (excerpts by publication date, one per article)
+  .as-of DATE   ask as of a date (YYYY-MM-DD); .as-of alone goes back to today
+  .help         this help
+  .quit         leave (or Ctrl-D)"""
 HISTORY = Path("~/.askbot_history").expanduser()
 
 
 class Repl:
-    def __init__(self, bot: AskBot, console: Console) -> None:
+    def __init__(self, bot: AskBot, console: Console, as_of: date | None = None) -> None:
         self.bot = bot
         self.console = console
         self.k = bot.settings.top_k
         self.json = False
+        self.timeline = False
+        self.as_of = as_of
 
     def _setup_history(self) -> None:
         try:
@@ -56,6 +62,19 @@ class Repl:
         elif name == ".json":
             self.json = not self.json
             self.console.print(f"JSON output {'on' if self.json else 'off'}")
+        elif name == ".timeline":
+            self.timeline = not self.timeline
+            self.console.print(f"timelines {'on' if self.timeline else 'off'}")
+        elif name == ".as-of":
+            if not arg.strip():
+                self.as_of = None
+                self.console.print("asking as of today")
+            else:
+                try:
+                    self.as_of = parse_date(arg.strip())
+                    self.console.print(f"asking as of {self.as_of.isoformat()}")
+                except DateError as error:
+                    self.console.print(f"usage: .as-of YYYY-MM-DD ({escape(str(error))})")
         elif name == ".k":
             if arg.strip().isdigit() and 1 <= int(arg) <= 20:
                 self.k = int(arg)
@@ -74,7 +93,7 @@ class Repl:
         if line.startswith("."):
             return self.command(line)
         try:
-            answer = self.bot.ask(line, k=self.k)
+            answer = self.bot.ask(line, k=self.k, as_of=self.as_of, timeline=self.timeline)
         except AskbotError as error:
             self.console.print(f"[red]error:[/] {escape(printable(str(error)))}")
             return True

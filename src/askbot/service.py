@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 from askbot.answering import Evidence, Pipeline, build_pipeline
@@ -39,6 +40,9 @@ from askbot.models import (
 from askbot.query import Query, parse_question
 from askbot.sample import sample_dir
 from askbot.settings import DEFAULT_INDEX, Settings
+
+# Excerpts a timeline shows at least: a story's development needs more than three.
+TIMELINE_K = 8
 
 
 def _ms(seconds: float) -> float:
@@ -207,21 +211,40 @@ class AskBot:
         with self.index.snapshot() as snap:
             return snap.article(article_id)
 
-    def _query(self, question: str, k: int | None) -> tuple[Query, int]:
-        query = parse_question(question, self.settings.max_question_chars)
+    def _query(self, question: str, k: int | None, as_of: date | None) -> tuple[Query, int]:
+        query = parse_question(
+            question,
+            self.settings.max_question_chars,
+            as_of=as_of,
+            time_words=self.settings.time_words,
+        )
         return query, max(1, min(k or self.settings.top_k, 20))
 
     def ask(
-        self, question: str, k: int | None = None, retriever: RetrievalMode | str | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        retriever: RetrievalMode | str | None = None,
+        *,
+        as_of: date | None = None,
+        timeline: bool = False,
     ) -> Answer:
-        """Answers with up to ``k`` verbatim excerpts, or says the articles do not answer."""
+        """Answers with up to ``k`` verbatim excerpts, or says the articles do not answer.
+
+        ``as_of`` asks the question on that date: "this week" means the week before it,
+        and nothing published after it is used. ``timeline`` lists the excerpts (one per
+        article, at least ``TIMELINE_K``) in order of publication.
+        """
         started = time.perf_counter()
-        query, k = self._query(question, k)
+        query, k = self._query(question, k, as_of)
+        if timeline:
+            k = max(k, TIMELINE_K)
         mode = RetrievalMode(retriever or self.settings.retriever)
         vector = self.embedder.embed([query.text], "query")[0]
         embedded = time.perf_counter()
         with self.index.snapshot() as snapshot:
-            answer = self.pipeline.run(Evidence(snapshot, query, vector, k), mode)
+            evidence = Evidence(snapshot, query, vector, k, timeline=timeline)
+            answer = self.pipeline.run(evidence, mode)
         finished = time.perf_counter()
         return answer.model_copy(
             update={
@@ -235,10 +258,15 @@ class AskBot:
         )
 
     def retrieve(
-        self, question: str, retriever: RetrievalMode | str | None = None, depth: int = 20
+        self,
+        question: str,
+        retriever: RetrievalMode | str | None = None,
+        depth: int = 20,
+        *,
+        as_of: date | None = None,
     ) -> list[RankedPassage]:
         """The ranked passages ``ask`` would quote from (retrieval only, for evaluation)."""
-        query, k = self._query(question, None)
+        query, k = self._query(question, None, as_of)
         mode = RetrievalMode(retriever or self.settings.retriever)
         vector = self.embedder.embed([query.text], "query")[0]
         with self.index.snapshot() as snapshot:

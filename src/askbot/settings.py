@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,6 +84,14 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="Below this evidence score askbot says the articles do not answer.",
+    )
+    time_words: Literal["prefer", "filter", "ignore"] = Field(
+        "prefer",
+        description="What 'this week', 'in March', 'the latest' do: prefer reporting from "
+        "that time in ranking, filter to it, or nothing.",
+    )
+    recency_weight: float = Field(
+        0.15, ge=0, le=2, description="How much a question's time weighs in ranking (prefer)."
     )
     max_question_chars: int = Field(
         1000, ge=10, le=100_000, description="Longer questions are truncated."

@@ -45,7 +45,11 @@ def render_answer(answer: Answer) -> RenderableType:
         parts.append(Text(f"The articles don't answer this: {reason}.", style="bold"))
         return Group(*parts)
     for number, excerpt in enumerate(answer.excerpts, start=1):
-        parts.append(Text(f"{number}.", style="bold"))
+        if answer.timeline:
+            day = excerpt.published.isoformat() if excerpt.published else "undated"
+            parts.append(Text(f"{number}. {day}", style="bold"))
+        else:
+            parts.append(Text(f"{number}.", style="bold"))
         quote = Text(printable(excerpt.text), style="italic")
         parts.append(Padding(Text.assemble(("▌ ", "green"), quote), (0, 0, 0, 1)))
         lines: list[RenderableType] = [Text(source_line(excerpt), style="cyan")]

@@ -203,7 +203,7 @@ class GatedBot:
         self.bot = bot
         self.gate = threading.Event()
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, **options: object) -> Answer:
         assert self.gate.wait(10)
         return self.bot.ask(question, k)
 
@@ -309,7 +309,7 @@ class FlakyBot:
         self.bot = bot
         self.fails_on = fails_on
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, **options: object) -> Answer:
         if question == self.fails_on:
             raise RuntimeError("the engine broke")
         return self.bot.ask(question, k)

@@ -58,6 +58,8 @@ class Evidence:
     query: Query
     vector: NDArray[np.float32] | None
     k: int
+    # A timeline: one excerpt per article, in order of publication.
+    timeline: bool = False
     weights: dict[str, float] = field(default_factory=dict)
     rows: dict[int, PassageRow] = field(default_factory=dict)
     units: dict[int, ScoredUnits] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from askbot.answering.evidence import Evidence, Hit
@@ -135,8 +136,12 @@ class ExcerptSelector:
                 continue  # does not bear on the question: no padding
             if any(_overlaps(unit, c) for c, _ in chosen):
                 continue
+            if evidence.timeline and any(
+                c.row.article_id == unit.row.article_id for c, _ in chosen
+            ):
+                continue  # a timeline shows how the story moved: one excerpt per article
             chosen.append((unit, signature))
-        return [
+        excerpts = [
             Excerpt(
                 **_citation(unit).model_dump(),
                 text=unit.text,
@@ -145,3 +150,6 @@ class ExcerptSelector:
             )
             for unit, _ in chosen
         ]
+        if evidence.timeline:
+            excerpts.sort(key=lambda e: (e.published is None, e.published or date.min))
+        return excerpts

@@ -20,7 +20,22 @@ def describe(filters: QueryFilters) -> str:
         parts.append(f"since:{filters.since.isoformat()}")
     if filters.until:
         parts.append(f"until:{filters.until.isoformat()}")
+    if filters.published_by:
+        parts.append(f"(as of {filters.published_by.isoformat()})")
     return " ".join(parts)
+
+
+def describe_time(filters: QueryFilters) -> str | None:
+    """The time a question was read as preferring, for people; None when it names none."""
+    said = ", ".join(f"“{w}”" for w in filters.time_words)
+    asked = f" as of {filters.as_of.isoformat()}" if filters.as_of else ""
+    if filters.prefer_since and filters.prefer_until:
+        start, end = filters.prefer_since.isoformat(), filters.prefer_until.isoformat()
+        period = start if start == end else f"{start} to {end}"
+        return f"preferring reports from {period} ({said}{asked})"
+    if filters.prefer_recent:
+        return f"preferring the newest reports ({said}{asked})"
+    return None
 
 
 def _dates(filters: QueryFilters) -> str:

@@ -24,9 +24,10 @@ from askbot.answering.confidence import NO_MATCH, ConfidenceJudge, Verdict
 from askbot.answering.evidence import Evidence, Hit
 from askbot.answering.excerpts import ExcerptSelector
 from askbot.answering.quotes import QuotationsFirst
+from askbot.answering.recency import TimePreference
 from askbot.answering.rerank import SentenceReranker
 from askbot.models import Answer, Excerpt, RetrievalMode, Timings
-from askbot.news import FigureAnalyzer
+from askbot.news import FigureAnalyzer, StalenessAnalyzer
 from askbot.settings import Settings
 
 RANKING_DEPTH = 20
@@ -37,7 +38,7 @@ class Reranker(Protocol):
 
 
 class AnswerAnalyzer(Protocol):
-    def analyze(self, answer: Answer) -> Answer: ...
+    def analyze(self, answer: Answer, evidence: Evidence) -> Answer: ...
 
 
 def _ms(seconds: float) -> float:
@@ -52,18 +53,25 @@ class Pipeline:
         selector: ExcerptSelector,
         judge: ConfidenceJudge,
         analyzers: Sequence[AnswerAnalyzer],
+        preferences: Sequence[Reranker] = (),
     ) -> None:
         self.sources = sources
+        self.preferences = preferences
         self.rerankers = rerankers
         self.selector = selector
         self.judge = judge
         self.analyzers = analyzers
 
-    def retrieve(self, evidence: Evidence, mode: RetrievalMode) -> list[Hit]:
-        """The ranked candidates for the question: found, then re-ranked."""
-        hits = self.sources[mode].find(evidence)
+    def _ranked(self, hits: list[Hit], evidence: Evidence, mode: RetrievalMode) -> list[Hit]:
+        """Candidates ranked: the question's preferences (its time), then re-ranking."""
+        for preference in self.preferences:
+            hits = preference.rerank(hits, evidence)
         reranker = self.rerankers.get(mode)
         return reranker.rerank(hits, evidence) if reranker else hits
+
+    def retrieve(self, evidence: Evidence, mode: RetrievalMode) -> list[Hit]:
+        """The ranked candidates for the question: found, then ranked."""
+        return self._ranked(self.sources[mode].find(evidence), evidence, mode)
 
     def run(self, evidence: Evidence, mode: RetrievalMode) -> Answer:
         started = time.perf_counter()
@@ -86,9 +94,7 @@ class Pipeline:
         else:
             hits = self.sources[mode].find(evidence)
             searched = time.perf_counter()
-            reranker = self.rerankers.get(mode)
-            if reranker:
-                hits = reranker.rerank(hits, evidence)
+            hits = self._ranked(hits, evidence, mode)
             excerpts = self.selector.select(hits, evidence)
             verdict = self.judge.judge(hits, excerpts, evidence)
             if verdict.reason == NO_MATCH and report is not None:
@@ -104,9 +110,10 @@ class Pipeline:
             filters=query.filters,
             warnings=tuple(warnings),
             ranking=tuple(ranking[:RANKING_DEPTH]),
+            timeline=evidence.timeline,
         )
         for analyzer in self.analyzers:
-            answer = analyzer.analyze(answer)
+            answer = analyzer.analyze(answer, evidence)
         finished = time.perf_counter()
         return answer.model_copy(
             update={
@@ -131,10 +138,13 @@ def build_pipeline(settings: Settings) -> Pipeline:
     rerankers: dict[RetrievalMode, Reranker] = {
         RetrievalMode.hybrid: SentenceReranker(settings.sentence_weight)
     }
+    # A question's time moves both the passages and the units quoted from them.
+    time = TimePreference(settings.recency_weight)
     return Pipeline(
         sources,
         rerankers,
-        ExcerptSelector(boosts=[QuotationsFirst()]),
+        ExcerptSelector(boosts=[QuotationsFirst(), time]),
         ConfidenceJudge(settings.min_confidence),
-        analyzers=[FigureAnalyzer()],
+        analyzers=[FigureAnalyzer(), StalenessAnalyzer()],
+        preferences=[time],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from askbot.dates import parse_date
+from askbot.dates import date_problem
 
 HEADLINE_MAX_CHARS = 160
 HEADLINE_MAX_WORDS = 28
@@ -73,7 +73,7 @@ def is_timestamp(line: str) -> bool:
         r"[a-z]*$|^(?:am|pm|a|p|m|at|on|of|the|utc|gmt|bst|est|edt|cst|cdt|pst|pdt|et|pt|ct|z)$",
         re.I,
     )
-    return all(allowed.match(w) for w in words) and parse_date(rest) is not None
+    return all(allowed.match(w) for w in words) and date_problem(rest)[0] is not None
 
 
 def take_header(lines: list[str], *, title_known: bool) -> tuple[Header, list[str]]:

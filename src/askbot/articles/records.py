@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
-from askbot.dates import parse_date
+from askbot.dates import date_from_url, date_problem
 from askbot.models import Article, Notice
 
 CANONICAL = ("id", "title", "text", "url", "source", "published", "updated", "authors")
@@ -118,6 +119,23 @@ def _metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     return metadata
 
 
+def _date(
+    value: Any, field: str, metadata: dict[str, Any], where: str, notices: list[Notice] | None
+) -> date | None:
+    """A date field read strictly; otherwise None, the raw value kept, and a notice why."""
+    if value in (None, ""):
+        return None
+    parsed, problem = date_problem(value)
+    if parsed is None:
+        metadata[f"{field}_raw"] = value
+        if notices is not None:
+            shown = value if isinstance(value, str | int | float) else _kind(value)
+            notices.append(
+                Notice(location=where, message=f"date {shown!r} {problem}, left undated")
+            )
+    return parsed
+
+
 def article_from_record(
     record: Mapping[str, Any], where: str, notices: list[Notice] | None = None
 ) -> Article:
@@ -133,30 +151,17 @@ def article_from_record(
         else:
             metadata[str(key)] = value
     text = _text(fields.get("text"))
-    published = fields.get("published")
-    parsed = None
-    if published not in (None, ""):
-        parsed = parse_date(published) if isinstance(published, str | int | float) else None
-        if parsed is None:
-            metadata["published_raw"] = published
-            if notices is not None:
-                notices.append(
-                    Notice(
-                        location=where, message=f"date {published!r} not understood, left undated"
-                    )
-                )
-    updated = fields.get("updated")
-    changed = parse_date(updated) if isinstance(updated, str | int | float) else None
-    if updated not in (None, "") and changed is None:
-        metadata["updated_raw"] = updated
+    url = _string(fields.get("url"), "url", numbers=False)
+    parsed = _date(fields.get("published"), "published", metadata, where, notices)
+    changed = _date(fields.get("updated"), "updated", metadata, where, notices)
     article_id = _string(fields.get("id"), "id")
     return Article(
         id=article_id or derived_id(text),
         text=text,
         title=_string(fields.get("title"), "title"),
-        url=_string(fields.get("url"), "url", numbers=False),
+        url=url,
         source=_string(fields.get("source"), "source"),
-        published=parsed,
+        published=parsed or date_from_url(url),
         updated=changed,
         authors=_authors(fields.get("authors")),
         metadata=_metadata(metadata),

@@ -8,6 +8,7 @@ traceback in the log.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,7 +23,7 @@ SORRY = "Sorry, something went wrong answering this; it has been logged."
 class Answerer(Protocol):
     """What a chat surface needs of askbot: an answer to a question."""
 
-    def ask(self, question: str, k: int | None = None) -> Answer: ...
+    def ask(self, question: str, k: int | None = None, *, timeline: bool = False) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,17 @@ class Reply:
     warning: str | None = None
 
 
+# "timeline: troops near the border" asks for a timeline, in any chat.
+_TIMELINE = re.compile(r"^\s*timeline\b[\s:,-]*", re.IGNORECASE)
+
+
 def answer_or_warning(bot: Answerer, question: str) -> Reply:
+    """The answer to ``question`` (a timeline when it starts with "timeline"), or a
+    one-line warning when there is none."""
+    timeline = _TIMELINE.match(question) is not None
     try:
+        if timeline:
+            return Reply(answer=bot.ask(_TIMELINE.sub("", question, count=1), timeline=True))
         return Reply(answer=bot.ask(question))
     except AskbotError as error:
         log.info("could not answer %r: %s", question, error)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from askbot import __version__
 from askbot.console import console, err_console, fail, warn
-from askbot.errors import AskbotError
+from askbot.dates import DateError, parse_date
+from askbot.errors import AskbotError, QuestionError
 from askbot.models import RetrievalMode
 from askbot.settings import Settings, load_settings, unknown_variables
 from askbot.slack.settings import SlackSettings
@@ -47,6 +49,15 @@ KOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print the JSON record instead.", show_default="off")
 ]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Ask as of this date (YYYY-MM-DD): 'this week' is the week before it, and "
+        "nothing published after it answers.",
+        show_default="today, and everything",
+    ),
+]
 RetrieverOption = Annotated[
     RetrievalMode | None,
     typer.Option(help="Which search to use.", show_default="ASKBOT_RETRIEVER, else hybrid"),
@@ -75,6 +86,18 @@ def settings_for(index: str | None = None, **overrides: Any) -> Settings:
     if index is not None:
         updates["index"] = index
     return settings.model_copy(update=updates) if updates else settings
+
+
+def as_of_date(value: str | None) -> date | None:
+    """The ``--as-of`` date, or a one-line QuestionError (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise QuestionError(
+            f"--as-of {value!r} is not a date ({error})", "write YYYY-MM-DD"
+        ) from None
 
 
 def version_callback(value: bool) -> None:

@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from askbot.cli.app import (
+    AsOfOption,
     IndexOption,
     JsonOption,
     KOption,
     RetrieverOption,
     app,
+    as_of_date,
     handled,
     settings_for,
 )
@@ -28,11 +30,22 @@ def ask(
     k: KOption = None,
     json_out: JsonOption = False,
     retriever: RetrieverOption = None,
+    as_of: AsOfOption = None,
+    timeline: Annotated[
+        bool,
+        typer.Option(
+            "--timeline",
+            help="List the answering excerpts by publication date, one per article "
+            "(for 'how did this develop' questions).",
+            show_default="off",
+        ),
+    ] = False,
 ) -> None:
     """Answer one question with cited excerpts (or say the articles don't answer it)."""
     settings = settings_for(index, retriever=retriever)
+    reference = as_of_date(as_of)
     with AskBot.open_or_sample(settings, notice=warn) as bot:
-        answer = bot.ask(question, k=k)
+        answer = bot.ask(question, k=k, as_of=reference, timeline=timeline)
     if json_out:
         print(safe_json(answer.model_dump_json(indent=2)))
     else:
@@ -41,10 +54,11 @@ def ask(
 
 @app.command()
 @handled
-def repl(index: IndexOption = None, k: KOption = None) -> None:
+def repl(index: IndexOption = None, k: KOption = None, as_of: AsOfOption = None) -> None:
     """Ask questions one per line (.help for commands, Ctrl-D to quit)."""
     from askbot.repl import Repl
 
     settings = settings_for(index, top_k=k)
+    reference = as_of_date(as_of)
     with AskBot.open_or_sample(settings, notice=warn) as bot:
-        Repl(bot, console).run()
+        Repl(bot, console, as_of=reference).run()

@@ -10,11 +10,13 @@ import typer
 from rich.table import Table
 
 from askbot.cli.app import (
+    AsOfOption,
     IndexOption,
     JsonOption,
     KOption,
     RetrieverOption,
     app,
+    as_of_date,
     handled,
     settings_for,
 )
@@ -41,6 +43,7 @@ def eval_(
         int | None, typer.Option(min=1, help="Ask only the first N questions.", show_default="all")
     ] = None,
     retriever: RetrieverOption = None,
+    as_of: AsOfOption = None,
     json_out: JsonOption = False,
     corpus: Annotated[
         list[Path] | None,
@@ -73,6 +76,7 @@ def eval_(
         retriever=retriever,
         report_dir=report,
         corpus=corpus or (),
+        as_of=as_of_date(as_of),
     )
     if json_out:
         print(safe_json(result.model_dump_json(indent=2)))

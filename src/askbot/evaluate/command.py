@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import JsonValue
@@ -32,6 +33,7 @@ def run_eval(
     report_dir: Path | None = None,
     embedder: Embedder | None = None,
     corpus: Sequence[Path] = (),
+    as_of: date | None = None,
 ) -> EvalReport:
     """Evaluates askbot on a question set and returns (and optionally writes) the report.
 
@@ -68,6 +70,10 @@ def run_eval(
             settings = settings.model_copy(update={"index": index})
         bot = AskBot.open_or_sample(settings, embedder, notice=warn)
     questions = question_set.questions[:limit] if limit else question_set.questions
+    if as_of is not None:  # a question's own asked_at wins
+        questions = tuple(
+            q if q.asked_at else q.model_copy(update={"asked_at": as_of}) for q in questions
+        )
     # An existing index keeps the chunker it was built with, whatever the settings say now.
     built = bot.describe().manifest
     chunker = built.chunker

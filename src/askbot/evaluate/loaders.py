@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from askbot.dates import parse_date
+from askbot.dates import date_problem
 from askbot.errors import InputError
 from askbot.evaluate.questions import Question, QuestionSet
 from askbot.jsonlines import json_lines
@@ -128,9 +128,9 @@ def question_from_record(record: Any, number: int, where: str) -> Question:
         asked_at = record.get("asked_at")
         asked = None
         if asked_at not in (None, ""):
-            asked = parse_date(asked_at) if isinstance(asked_at, str) else None
+            asked, problem = date_problem(asked_at) if isinstance(asked_at, str) else (None, "")
             if asked is None:
-                raise ValueError(f"'asked_at' {asked_at!r} is not a date")
+                raise ValueError(f"'asked_at' {asked_at!r} is not a date ({problem or 'not text'})")
         question = Question(
             id=_text(record.get("id"), "id", numbers=True) or f"q{number}",
             question=_text(record.get("question"), "question"),

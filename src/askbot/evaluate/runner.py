@@ -50,13 +50,6 @@ def open_dataset_bot(
     return bot
 
 
-def _question_text(question: Question) -> str:
-    # A question asked on a date may only be answered by what was published by then.
-    if question.asked_at:
-        return f"{question.question} until:{question.asked_at.isoformat()}"
-    return question.question
-
-
 def ask_all(
     bot: AskBot,
     questions: Sequence[Question],
@@ -70,7 +63,9 @@ def ask_all(
     for done, question in enumerate(questions, start=1):
         started = time.perf_counter()
         try:
-            answer = bot.ask(_question_text(question), k=k, retriever=retriever)
+            # A question asked on a date is asked as of then: its "this week" is that
+            # week, and only what was published by then may answer it.
+            answer = bot.ask(question.question, k=k, retriever=retriever, as_of=question.asked_at)
         except AskbotError as error:
             log.debug("%s: %s", question.location, error)
             outcome = Outcome(

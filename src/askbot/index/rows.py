@@ -248,6 +248,10 @@ def _date_clause(filters: QueryFilters) -> tuple[str, list[Any]]:
     if filters.until:
         clauses.append("a.published <= ?")
         params.append(filters.until.isoformat())
+    if filters.published_by:
+        # Asked as of a date: what came later cannot answer; undated articles stay.
+        clauses.append("(a.published IS NULL OR a.published <= ?)")
+        params.append(filters.published_by.isoformat())
     return (" AND ".join(clauses) or "1"), params
 
 

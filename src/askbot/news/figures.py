@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from askbot.answering.evidence import Evidence
 from askbot.models import Answer, Discrepancy, Excerpt, Figure
 from askbot.tokenizer import STOPWORDS, stem
 
@@ -98,7 +99,7 @@ def describe(discrepancy: Discrepancy) -> str:
 class FigureAnalyzer:
     """The answer stage that points out figures the excerpts disagree on."""
 
-    def analyze(self, answer: Answer) -> Answer:
+    def analyze(self, answer: Answer, evidence: Evidence) -> Answer:
         if not answer.answered:
             return answer
         return answer.model_copy(update={"discrepancies": discrepancies(answer.excerpts)})

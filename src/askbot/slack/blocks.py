@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from askbot.answering.filters import describe as describe_filters
+from askbot.answering.filters import describe_time
 from askbot.chat.feedback import payload
 from askbot.models import Answer, Citation, Excerpt
 from askbot.news import describe
@@ -141,6 +143,16 @@ def answer_message(
     head: list[Block] = []
     if intro:
         head.append(_section(intro))
+    shown = []
+    if answer.filters.active:
+        shown.append("filtered by: " + describe_filters(answer.filters))
+    when = describe_time(answer.filters)
+    if when:
+        shown.append(when)
+    if answer.timeline and answer.answered:
+        shown.append("timeline, oldest first")
+    if shown:
+        head.append(_context(escape_within(" · ".join(shown), 600)))
     if answer.warnings:
         notes = "\n".join(f"note: {escape_within(w, 300)}" for w in answer.warnings[:5])
         head.append(_context(notes))
