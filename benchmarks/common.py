@@ -19,7 +19,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from askbot import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = ROOT.parent / "shared" / "datasets"
+# Beside the checkout, as the README says; ASKBOT_DATASETS points elsewhere (a worktree).
+DATASETS = Path(os.environ.get("ASKBOT_DATASETS", ROOT.parent / "shared" / "datasets"))
 SQUAD = DATASETS / "squad" / "dev-v1.1.json.gz"
 SQUAD2 = DATASETS / "squad" / "dev-v2.0.json.gz"
 SCIFACT = DATASETS / "beir_scifact"
