@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from askbot.models import Excerpt
@@ -9,9 +11,21 @@ from askbot.news import describe, discrepancies, figures
 from askbot.service import AskBot
 
 
-def excerpt(text: str, article: str = "a", start: int = 0, source: str | None = None) -> Excerpt:
+def excerpt(
+    text: str,
+    article: str = "a",
+    start: int = 0,
+    source: str | None = None,
+    published: date | None = None,
+) -> Excerpt:
     return Excerpt(
-        article_id=article, text=text, start=start, end=start + len(text), score=1.0, source=source
+        article_id=article,
+        text=text,
+        start=start,
+        end=start + len(text),
+        score=1.0,
+        source=source,
+        published=published,
     )
 
 
@@ -53,11 +67,53 @@ def test_only_different_numbers_in_different_excerpts_disagree() -> None:
     ]
     assert describe(found) == (
         "the excerpts give different figures for troops: “100,000 troops” [1, Reuters], "
-        "“130,000 Russian troops” [2, AP]. Check the sources before repeating one."
+        "“130,000 Russian troops” [2, Kyiv, AP]. Check the sources before repeating one."
     )
     assert discrepancies([one, same]) == ()
     # Two numbers inside one excerpt are a range or a change, not a disagreement.
     assert discrepancies([excerpt("It grew from 100 troops to 300 troops.")]) == ()
+
+
+def test_counts_of_different_things_are_not_a_disagreement() -> None:
+    # Two parties' seats, in one article or two: different named things.
+    seats = excerpt(
+        "Labour won 412 seats, while the Conservatives won 121 seats.", "a", source="BBC"
+    )
+    also = excerpt("The Conservatives won 121 seats, their worst result.", "b", source="AP")
+    assert discrepancies([seats]) == () and discrepancies([seats, also]) == ()
+    # One source giving two numbers (the same outlet, the same day, nobody quoted).
+    day = date(2022, 1, 28)
+    first = excerpt("Some 100,000 troops were near the border.", "a", source="R", published=day)
+    second = excerpt(
+        "By night 130,000 troops were near the border.", "b", source="R", published=day
+    )
+    assert discrepancies([first, second]) == ()
+
+
+def test_a_quoted_figure_disputes_the_outlets_own_even_in_one_article() -> None:
+    own = excerpt("Russia has deployed about 100,000 troops near the border.", "a", source="R")
+    quoted = excerpt(
+        "Defense Minister Oleksii Reznikov told parliament there are some 130,000 Russian "
+        "troops near Ukraine’s borders.",
+        "a",
+        start=500,
+        source="R",
+    )
+    (found,) = discrepancies([own, quoted])
+    assert [(f.value, f.claimant) for f in found.figures] == [
+        (100_000, None),
+        (130_000, "Reznikov"),
+    ]
+    assert "[2, Reznikov, R]" in describe(found)
+
+
+def test_the_same_outlet_on_different_days_is_a_change_worth_showing() -> None:
+    early = excerpt("About 100,000 troops are near the border.", "a", source="R",
+                    published=date(2022, 1, 10))  # fmt: skip
+    late = excerpt("About 130,000 troops are near the border.", "b", source="R",
+                   published=date(2022, 1, 28))  # fmt: skip
+    (found,) = discrepancies([early, late])
+    assert "[1, R, 2022-01-10]" in describe(found) and "[2, R, 2022-01-28]" in describe(found)
 
 
 @pytest.mark.model

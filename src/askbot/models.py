@@ -123,6 +123,13 @@ class Figure(Record):
     excerpt: int = Field(description="Which excerpt of the answer, from 1.")
     article_id: str
     source: str | None = None
+    published: date | None = None
+    claimant: str | None = Field(
+        default=None, description="Who the figure's sentence attributes it to, if anyone."
+    )
+    qualifiers: tuple[str, ...] = Field(
+        default=(), description="The named things in its clause (Russian, Ukraine): what it counts."
+    )
     start: int
     end: int
 

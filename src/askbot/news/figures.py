@@ -8,6 +8,13 @@ excerpt so it can be checked.
 A figure is a number (digits, thousands separators, an optional "million"/"billion"
 scale) followed, within three words, by the lower-case noun it counts. Years, days of a
 month and percentages are not counts and are left out.
+
+Two figures disagree only when they count the same thing and come from different
+sources: the same noun, named things in their clauses that agree ("Russian troops near
+Ukraine's border" and "Russia has deployed ... troops near the border" do; "412 seats"
+for Labour and "121 seats" for the Conservatives do not), given by different claimants
+(a minister quoted against the outlet's own figure, in one article or two), by different
+outlets, or on different dates.
 """
 
 from __future__ import annotations
@@ -32,6 +39,51 @@ _FIGURE = re.compile(
     r"(?P<after>(?:\s+[A-Za-z][\w'’-]*){1,3})"
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# A clause ends at these (a comma only before a space: "130,000" is one number).
+_CLAUSE = re.compile(r"[;:()—–]|,(?=\s)|\.(?=\s)|\b(?:while|whereas|but|and)\b")
+_NAMED = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Named things are compared by their first letters: "Russia" and "Russian" are one.
+_PREFIX = 5
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
+    after = _CLAUSE.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+# "Reznikov told parliament", "said Jane Doe", "according to the ministry".
+_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}"
+_CLAIMANT = re.compile(
+    rf"(?:\b(?P<before>{_NAME})\s+(?:said|says|told|tells|"
+    r"estimated|estimates|reported|reports|claimed|claims)\b)"
+    rf"|(?:\b(?:said|says|according to)\s+(?:the\s+)?(?P<after>{_NAME}))"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def _claimant(text: str, start: int, end: int) -> str | None:
+    """Who the sentence holding a figure attributes it to ("Reznikov"), if anyone."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[before[-1] if before else 0 : after.start() if after else len(text)]
+    match = _CLAIMANT.search(sentence)
+    if match is None:
+        return None
+    name = match["before"] or match["after"] or ""
+    return name.split()[-1] if name else None
+
+
+def _qualifiers(clause: str) -> tuple[str, ...]:
+    """The named things a figure's clause speaks of, as comparable prefixes."""
+    found = []
+    for word in _NAMED.findall(clause):
+        lowered = word.lower().rstrip("’'s")
+        if lowered in STOPWORDS or lowered in _MONTHS or lowered in _DAYS or len(lowered) < 3:
+            continue
+        found.append(lowered[:_PREFIX])
+    return tuple(dict.fromkeys(found))
 
 
 def _is_date(text: str, start: int, number: str) -> bool:
@@ -63,11 +115,29 @@ def figures(excerpt: Excerpt, index: int) -> list[Figure]:
                 excerpt=index,
                 article_id=excerpt.article_id,
                 source=excerpt.source,
+                published=excerpt.published,
+                claimant=_claimant(excerpt.text, match.start(), end),
+                qualifiers=_qualifiers(_clause(excerpt.text, match.start(), end)),
                 start=excerpt.start + match.start(),
                 end=excerpt.start + end,
             )
         )
     return found
+
+
+def _given_by(figure: Figure) -> tuple[str, str, str]:
+    """Who gives a figure, and when: its claimant (or else its outlet's own voice)."""
+    outlet = figure.source or figure.article_id
+    day = figure.published.isoformat() if figure.published else ""
+    return (figure.claimant or f"outlet {outlet}", outlet, day)
+
+
+def _same_thing(a: Figure, b: Figure) -> bool:
+    """Whether two figures may be two sources' reports of one count."""
+    if _given_by(a) == _given_by(b):
+        return False  # one source giving two numbers counts two things
+    named_a, named_b = set(a.qualifiers), set(b.qualifiers)
+    return not (named_a and named_b) or bool(named_a & named_b)
 
 
 def discrepancies(excerpts: Sequence[Excerpt]) -> tuple[Discrepancy, ...]:
@@ -78,8 +148,11 @@ def discrepancies(excerpts: Sequence[Excerpt]) -> tuple[Discrepancy, ...]:
             by_subject.setdefault(stem(figure.subject.lower()), []).append(figure)
     out = []
     for group in by_subject.values():
-        if len({f.value for f in group}) > 1 and len({f.excerpt for f in group}) > 1:
-            out.append(Discrepancy(subject=group[0].subject, figures=tuple(group)))
+        disputed = [
+            f for f in group if any(g.value != f.value and _same_thing(f, g) for g in group)
+        ]
+        if len({f.value for f in disputed}) > 1:
+            out.append(Discrepancy(subject=disputed[0].subject, figures=tuple(disputed)))
     return tuple(out)
 
 
@@ -87,7 +160,13 @@ def describe(discrepancy: Discrepancy) -> str:
     """One line for people: the figures, each with its excerpt number and outlet."""
     parts = []
     for figure in discrepancy.figures:
-        where = f"[{figure.excerpt}" + (f", {figure.source}]" if figure.source else "]")
+        said = [
+            figure.claimant,
+            figure.source,
+            figure.published.isoformat() if figure.published else None,
+        ]
+        where = ", ".join([str(figure.excerpt), *(s for s in said if s)])
+        where = f"[{where}]"
         parts.append(f"“{figure.text}” {where}")
     return (
         f"the excerpts give different figures for {discrepancy.subject}: "
