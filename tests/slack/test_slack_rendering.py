@@ -263,6 +263,7 @@ def test_figures_that_disagree_are_pointed_out_escaped() -> None:
         if "different figures" in element["text"]
     ]
     assert notes == [
-        "note: the excerpts give different figures for troops: “100,000 troops” [1, Reuters], "
-        "“130,000 troops” [2, A&amp;P]. Check the sources before repeating one."
+        "note: the excerpts give different figures for troops: “100,000 troops” "
+        "[1, Reuters, 2022-01-28], “130,000 troops” [2, Kyiv, A&amp;P, 2022-01-28]. "
+        "Check the sources before repeating one."
     ]

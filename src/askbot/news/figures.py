@@ -63,16 +63,21 @@ _CLAIMANT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
-def _claimant(text: str, start: int, end: int) -> str | None:
-    """Who the sentence holding a figure attributes it to ("Reznikov"), if anyone."""
+def _claimant(text: str, start: int, end: int) -> tuple[str | None, str]:
+    """Who the sentence holding a figure attributes it to ("Reznikov"), if anyone, and
+    ``text`` with that attribution blanked (a speaker's name is not what is counted)."""
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
-    sentence = text[before[-1] if before else 0 : after.start() if after else len(text)]
+    first = before[-1] if before else 0
+    sentence = text[first : after.start() if after else len(text)]
     match = _CLAIMANT.search(sentence)
     if match is None:
-        return None
+        return None, text
     name = match["before"] or match["after"] or ""
-    return name.split()[-1] if name else None
+    blank = " " * (match.end() - match.start())
+    return (name.split()[-1] if name else None), (
+        text[: first + match.start()] + blank + text[first + match.end() :]
+    )
 
 
 def _qualifiers(clause: str) -> tuple[str, ...]:
@@ -106,6 +111,7 @@ def figures(excerpt: Excerpt, index: int) -> list[Figure]:
         if subject is None:
             continue
         end = match.start("after") + match.group("after").index(subject) + len(subject)
+        claimant, unattributed = _claimant(excerpt.text, match.start(), end)
         value = float(number.replace(",", "")) * _SCALES.get(match.group("scale") or "", 1.0)
         found.append(
             Figure(
@@ -116,8 +122,8 @@ def figures(excerpt: Excerpt, index: int) -> list[Figure]:
                 article_id=excerpt.article_id,
                 source=excerpt.source,
                 published=excerpt.published,
-                claimant=_claimant(excerpt.text, match.start(), end),
-                qualifiers=_qualifiers(_clause(excerpt.text, match.start(), end)),
+                claimant=claimant,
+                qualifiers=_qualifiers(_clause(unattributed, match.start(), end)),
                 start=excerpt.start + match.start(),
                 end=excerpt.start + end,
             )
