@@ -3,19 +3,20 @@
 The same as ``askbot slack``; settings come from the environment or a ``.env`` file.
 """
 
-from askbot import slack
 from askbot.console import fail, warn
 from askbot.errors import AskbotError
 from askbot.service import AskBot
 from askbot.settings import load_config, load_settings
+from askbot.slack.server import check_settings, run
+from askbot.slack.settings import SlackSettings
 
 
 def main() -> None:
     try:
-        slack_settings = load_config(slack.SlackSettings)
-        mode = slack.check_settings(slack_settings, None)
+        slack_settings = load_config(SlackSettings)
+        mode = check_settings(slack_settings, None)
         bot = AskBot.open_or_sample(load_settings(), notice=warn)
-        slack.run(slack_settings, bot, mode=mode, host="127.0.0.1", port=3000)
+        run(slack_settings, bot, mode=mode, host="127.0.0.1", port=3000)
     except AskbotError as error:
         fail(error)
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,7 +20,9 @@ from rich.progress import (
 )
 
 from askbot.errors import AskbotError
-from askbot.ingest import Progress as ProgressCallback
+
+if TYPE_CHECKING:
+    from askbot.ingest import Progress as ProgressCallback
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

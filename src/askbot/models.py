@@ -184,8 +184,10 @@ class FilterReport(Record):
 
 
 class Timings(Record):
-    """Milliseconds spent in each stage of answering one question."""
+    """Milliseconds spent in each stage of answering one question. ``load_ms`` is loading
+    the model before a first question, and is not part of ``total_ms``."""
 
+    load_ms: float = 0.0
     embed_ms: float = 0.0
     search_ms: float = 0.0
     select_ms: float = 0.0

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from askbot.answering import Evidence, Pipeline, build_pipeline
-from askbot.articles import read_articles
 from askbot.embedders import Embedder, create_embedder, embedder_for_index, embedder_name
 from askbot.embedders.cache import CachedEmbedder
 from askbot.errors import AskbotError, IndexIncompatibleError, IndexMissingError
@@ -25,7 +25,6 @@ from askbot.index import (
     index_exists,
     open_index,
 )
-from askbot.ingest import Item, Progress, ingest
 from askbot.keywords.fts5 import NAME as FTS5
 from askbot.models import (
     Answer,
@@ -40,6 +39,12 @@ from askbot.models import (
 from askbot.query import Query, parse_question
 from askbot.sample import sample_dir
 from askbot.settings import DEFAULT_INDEX, Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from askbot.ingest import Item, Progress
 
 # Excerpts a timeline shows at least: a story's development needs more than three.
 TIMELINE_K = 8
@@ -94,6 +99,7 @@ class AskBot:
         self.embedder = embedder
         self.settings = settings
         self.pipeline = pipeline or build_pipeline(settings)
+        self._warm = False
 
     # -- opening ------------------------------------------------------------------------
 
@@ -168,15 +174,30 @@ class AskBot:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def warm_up(self) -> None:
-        """Loads the model and opens the index now, so the first question is not slower."""
+    def warm_up(self) -> float:
+        """Loads the model and opens the index now, so the first question is not slower;
+        returns the milliseconds it took (0 when already warm)."""
+        if self._warm:
+            return 0.0
+        started = time.perf_counter()
         self.embedder.warm_up()
         with self.index.snapshot():
             pass
+        self._warm = True
+        return _ms(time.perf_counter() - started)
+
+    def _vector(self, query: Query, mode: RetrievalMode) -> NDArray[np.float32] | None:
+        """The question's vector; none for keywords alone, so no model is loaded for them."""
+        if mode == RetrievalMode.bm25:
+            return None
+        row: NDArray[np.float32] = self.embedder.embed([query.text], "query")[0]
+        return row
 
     # -- writing ------------------------------------------------------------------------
 
     def ingest_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
+        from askbot.articles import read_articles  # the readers load parsers a question never needs
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         return self.ingest_articles(read_articles(paths, max_bytes), progress)
 
@@ -184,6 +205,8 @@ class AskBot:
         self, articles: Iterable[Item], progress: Progress | None = None
     ) -> IngestReport:
         """Adds or replaces articles (``Article`` records, or what ``read_articles`` yields)."""
+        from askbot.ingest import ingest
+
         return ingest(
             self.index,
             self.embedder,
@@ -235,12 +258,14 @@ class AskBot:
         and nothing published after it is used. ``timeline`` lists the excerpts (one per
         article, at least ``TIMELINE_K``) in order of publication.
         """
-        started = time.perf_counter()
         query, k = self._query(question, k, as_of)
         if timeline:
             k = max(k, TIMELINE_K)
         mode = RetrievalMode(retriever or self.settings.retriever)
-        vector = self.embedder.embed([query.text], "query")[0]
+        # Loading the model is reported apart: a first question does not pay for it.
+        load_ms = self.warm_up() if mode != RetrievalMode.bm25 else 0.0
+        started = time.perf_counter()
+        vector = self._vector(query, mode)
         embedded = time.perf_counter()
         with self.index.snapshot() as snapshot:
             evidence = Evidence(snapshot, query, vector, k, timeline=timeline)
@@ -249,6 +274,7 @@ class AskBot:
         return answer.model_copy(
             update={
                 "timings": Timings(
+                    load_ms=load_ms,
                     embed_ms=_ms(embedded - started),
                     search_ms=answer.timings.search_ms,
                     select_ms=answer.timings.select_ms,
@@ -268,7 +294,7 @@ class AskBot:
         """The ranked passages ``ask`` would quote from (retrieval only, for evaluation)."""
         query, k = self._query(question, None, as_of)
         mode = RetrievalMode(retriever or self.settings.retriever)
-        vector = self.embedder.embed([query.text], "query")[0]
+        vector = self._vector(query, mode)
         with self.index.snapshot() as snapshot:
             hits = self.pipeline.retrieve(Evidence(snapshot, query, vector, k), mode)[:depth]
             owners = snapshot.owners([h.passage_id for h in hits])

@@ -12,7 +12,8 @@ from fake_slack import FakeSlack
 from slack_harness import SlackHarness, StartSlack, slack_settings
 
 from askbot.chat import Answerer
-from askbot.slack import BoltHTTPServer, build_app
+from askbot.slack.app import build_app
+from askbot.slack.server import BoltHTTPServer
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ from urllib.parse import urlencode
 
 from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER, FakeSlack
 
-from askbot.slack import BoltHTTPServer, SlackAnswerer, SlackSettings
+from askbot.slack.app import SlackAnswerer
+from askbot.slack.server import BoltHTTPServer
+from askbot.slack.settings import SlackSettings
 
 SECRET = "test-signing-secret"
 

@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from askbot.cli import app
 from askbot.errors import ConfigError
 from askbot.service import AskBot
-from askbot.slack import SlackSettings, build_app, check_settings
+from askbot.slack.app import build_app
+from askbot.slack.server import check_settings
+from askbot.slack.settings import SlackSettings
 
 
 def test_askbot_slack_without_a_token_names_it_and_fails(

@@ -12,7 +12,8 @@ import pytest
 from slack_harness import SECRET, SlackHarness, StartSlack, sign
 
 from askbot.service import AskBot
-from askbot.slack import BoltHTTPServer, build_app
+from askbot.slack.app import build_app
+from askbot.slack.server import BoltHTTPServer
 
 
 def _raw(slack: SlackHarness, request: bytes, *, wait: float = 5.0) -> bytes:

@@ -16,7 +16,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 from askbot.service import AskBot
-from askbot.slack import build_app, socket_mode_handler
+from askbot.slack.app import build_app
+from askbot.slack.server import socket_mode_handler
 
 ENVELOPE = {
     "envelope_id": "env-1",

@@ -41,8 +41,12 @@ class ConfidenceJudge:
     ) -> Verdict:
         if not excerpts:
             return Verdict(answered=False, confidence=0.0, reason=NO_MATCH)
-        best_cosine = max(h.cosine for h in hits[:3])
-        confidence = 0.5 * best_cosine + 0.5 * coverage(excerpts[0].text, evidence.weights)
+        covered = coverage(excerpts[0].text, evidence.weights)
+        if evidence.vector is None:
+            # Keywords alone (no model loaded): the quoted sentence's coverage is the evidence.
+            confidence = covered
+        else:
+            confidence = 0.5 * max(h.cosine for h in hits[:3]) + 0.5 * covered
         if confidence >= self.threshold:
             return Verdict(answered=True, confidence=confidence, reason=None)
         return Verdict(

@@ -27,11 +27,12 @@ def slack(
     index: IndexOption = None,
 ) -> None:
     """Run the Slack bot (Socket Mode or HTTP Events API)."""
-    from askbot import slack as slack_adapter
+    from askbot.slack.server import check_settings, run
+    from askbot.slack.settings import SlackSettings
 
     settings = settings_for(index)
-    slack_settings = load_config(slack_adapter.SlackSettings)
+    slack_settings = load_config(SlackSettings)
     # A missing token fails before the model loads.
-    slack_adapter.check_settings(slack_settings, mode)
+    check_settings(slack_settings, mode)
     bot = AskBot.open_or_sample(settings, notice=warn)
-    slack_adapter.run(slack_settings, bot, mode=mode, host=host, port=port)
+    run(slack_settings, bot, mode=mode, host=host, port=port)

@@ -1,19 +1,10 @@
 """askbot in Slack: answers @mentions, direct messages and ``/ask`` with cited excerpts.
 
-This is the only package that imports slack_bolt and slack_sdk; importing ``askbot``
-does not import it.
+This is the only package that imports slack_bolt and slack_sdk, and only its ``app`` and
+``server`` modules do: importing ``askbot`` or this package (for its settings) does not.
+The Bolt app is ``askbot.slack.app.build_app``; running it, ``askbot.slack.server.run``.
 """
 
-from askbot.slack.app import SlackAnswerer, build_app
-from askbot.slack.server import BoltHTTPServer, check_settings, run, socket_mode_handler
 from askbot.slack.settings import SlackSettings
 
-__all__ = [
-    "BoltHTTPServer",
-    "SlackAnswerer",
-    "SlackSettings",
-    "build_app",
-    "check_settings",
-    "run",
-    "socket_mode_handler",
-]
+__all__ = ["SlackSettings"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -77,6 +78,7 @@ class IvfStore(FaissStore):
             self._train()
 
     def _train(self) -> None:
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # training is one big job: all cores
         ids, vectors = self._everything()
         nlist = _nlist(len(ids))
         quantizer = faiss.IndexFlatIP(self.dimension)

@@ -1,0 +1,84 @@
+"""The question path loads only what it needs, and a first question's load is its own figure."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from askbot.models import Article
+from askbot.service import AskBot
+from askbot.settings import Settings
+from fakes import HashingEmbedder
+
+HEAVY = ("torch", "sentence_transformers", "slack_bolt", "slack_sdk", "trafilatura", "spacy")
+
+
+class SlowToLoad(HashingEmbedder):
+    """A model that takes a while to load, like a real one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = False
+
+    def warm_up(self) -> None:
+        if not self.loaded:
+            time.sleep(0.3)
+            self.loaded = True
+
+    def embed(self, texts: Sequence[str], kind: str) -> NDArray[np.float32]:
+        self.warm_up()
+        return super().embed(texts, kind)
+
+
+def test_keywords_alone_load_no_model(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    bot = AskBot.open(Settings(index=tmp_path / "i", min_confidence=0.0), embedder, create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border, officials said.")])
+    calls = embedder.calls
+    answer = bot.ask("troops border", retriever="bm25")
+    assert answer.answered and embedder.calls == calls
+    assert bot.retrieve("troops border", "bm25")[0].article_id == "a" and embedder.calls == calls
+    bot.ask("troops border")  # hybrid warms the model and embeds the question
+    assert embedder.calls > calls
+
+
+def test_loading_the_model_is_not_question_time(tmp_path: Path) -> None:
+    model = SlowToLoad()
+    bot = AskBot.open(Settings(index=tmp_path / "i"), model, create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border.")])
+    fresh = AskBot.open(Settings(index=tmp_path / "i"), SlowToLoad())
+    first = fresh.ask("troops border").timings
+    assert first.load_ms >= 300 and first.total_ms < 300
+    second = fresh.ask("troops border").timings
+    assert second.load_ms == 0.0
+    assert fresh.warm_up() == 0.0  # already warm
+
+
+def test_a_one_shot_keyword_question_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border.")])
+    bot.close()
+    script = (
+        "import sys, json, fakes\n"
+        "from askbot.cli import app\n"
+        f"sys.argv = ['askbot', 'ask', 'troops border', '--retriever', 'bm25', '--json', "
+        f"'--index', {str(tmp_path / 'i')!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    *answer, loaded = run.stdout.strip().splitlines()
+    assert json.loads("\n".join(answer))["excerpts"]
+    assert json.loads(loaded) == []
