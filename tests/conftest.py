@@ -23,14 +23,21 @@ def _vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache") / "vectors.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export per test session (an export takes half a minute)."""
+    return tmp_path_factory.mktemp("onnx")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, _vector_cache: Path) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _vector_cache: Path, onnx_cache: Path) -> None:
     """Tests never read a developer's ASKBOT_* or SLACK_* variables, nor write to their
-    embedding cache."""
+    embedding or ONNX caches."""
     for name in list(os.environ):
         if name.startswith(("ASKBOT_", "SLACK_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("ASKBOT_EMBEDDING_CACHE", str(_vector_cache))
+    monkeypatch.setenv("ASKBOT_ONNX_CACHE", str(onnx_cache))
 
 
 def make_settings(index: Path, **overrides: object) -> Settings:

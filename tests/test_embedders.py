@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -15,7 +18,12 @@ from askbot.embedders import (
 )
 from askbot.errors import BackendMissingError, ConfigError
 
-MODELS = {"sentence-transformers": "all-MiniLM-L6-v2", "test-hashing": "64"}
+MODELS = {
+    "sentence-transformers": "all-MiniLM-L6-v2",
+    "onnx": "all-MiniLM-L6-v2",
+    "onnx-int8": "all-MiniLM-L6-v2",
+    "test-hashing": "64",
+}
 
 
 def backends() -> list[object]:
@@ -26,7 +34,9 @@ def backends() -> list[object]:
 
 
 @pytest.fixture(scope="module", params=backends())
-def embedder(request: pytest.FixtureRequest) -> Embedder:
+def embedder(request: pytest.FixtureRequest, onnx_cache: Path) -> Embedder:
+    # Module-scoped: the per-test ASKBOT_ONNX_CACHE is not set yet, so name the cache here.
+    os.environ["ASKBOT_ONNX_CACHE"] = str(onnx_cache)
     made = create_embedder(request.param, MODELS[request.param])
     made.warm_up()
     return made

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from askbot.answering import Evidence, Pipeline, build_pipeline
-from askbot.embedders import Embedder, create_embedder, embedder_for_index, embedder_name
+from askbot.embedders import (
+    Embedder,
+    create_embedder,
+    embedder_for_index,
+    embedder_name,
+    split_name,
+    vectors_compatible,
+)
 from askbot.embedders.cache import CachedEmbedder
 from askbot.errors import AskbotError, IndexIncompatibleError, IndexMissingError
 from askbot.index import (
@@ -65,19 +72,40 @@ def configured_embedder(settings: Settings) -> Embedder:
     return _cached(create_embedder(settings.backend, settings.model, settings.batch_size), settings)
 
 
+def _refuse(location: str, built_with: str, other: str, why: str = "") -> IndexIncompatibleError:
+    backend = split_name(built_with)[0] or "the index's own"
+    return IndexIncompatibleError(
+        f"{location} was built with embedder {built_with!r}, whose vectors "
+        f"{other!r} does not share{why}",
+        f"use --backend {backend} (ASKBOT_BACKEND={backend}) or ingest into a new --index",
+    )
+
+
 def _embedder_of(index: Index, settings: Settings) -> Embedder:
-    """The index's own embedder; an explicit setting that names another one is refused."""
+    """The index's own embedder, or a configured one proven to make the same vectors
+    (PyTorch and onnx fp32); any other is refused."""
     built_with = index.manifest.embedder
     if {"model", "backend"} & settings.model_fields_set:
         wanted = embedder_name(settings.backend, settings.model)
+        if not vectors_compatible(built_with, wanted):
+            raise _refuse(index.location, built_with, wanted)
         if wanted != built_with:
-            raise IndexIncompatibleError(
-                f"{index.location} was built with embedder {built_with!r}, "
-                f"but askbot is set to use {wanted!r}",
-                "unset ASKBOT_MODEL / ASKBOT_BACKEND to use the index's own, "
-                "or ingest into a new --index",
-            )
-    return _cached(embedder_for_index(built_with, settings.batch_size, index.location), settings)
+            chosen = create_embedder(settings.backend, settings.model, settings.batch_size)
+            return _checked(index, chosen, settings)
+    chosen = embedder_for_index(built_with, settings.batch_size, index.location)
+    return _checked(index, chosen, settings)
+
+
+def _checked(index: Index, embedder: Embedder, settings: Settings) -> Embedder:
+    """A backend that fell back (no onnxruntime) must still make the index's vectors."""
+    if not vectors_compatible(index.manifest.embedder, embedder.name):
+        raise _refuse(
+            index.location,
+            index.manifest.embedder,
+            embedder.name,
+            " (its own backend is unavailable here: pip install onnxruntime)",
+        )
+    return _cached(embedder, settings)
 
 
 def _is_stale(location: str, embedder: Embedder, settings: Settings) -> bool:
@@ -88,7 +116,7 @@ def _is_stale(location: str, embedder: Embedder, settings: Settings) -> bool:
         return False
     except AskbotError:
         return True  # damaged or of another format: rebuilt too
-    return built != (embedder.name, settings.chunker())
+    return not vectors_compatible(built[0], embedder.name) or built[1] != settings.chunker()
 
 
 class AskBot:
@@ -138,13 +166,9 @@ class AskBot:
             index = create_index(location, spec)
         if embedder is None:
             embedder = _embedder_of(index, settings)
-        elif embedder.name != index.manifest.embedder:
+        elif not vectors_compatible(index.manifest.embedder, embedder.name):
             index.close()
-            raise IndexIncompatibleError(
-                f"{index.location} was built with embedder {index.manifest.embedder!r}, "
-                f"not {embedder.name!r}",
-                "ingest into a new --index",
-            )
+            raise _refuse(index.location, index.manifest.embedder, embedder.name)
         return cls(index, embedder, settings)
 
     @classmethod

@@ -45,7 +45,14 @@ class Settings(BaseSettings):
     )
     backend: str = Field(
         "sentence-transformers",
-        description="Embedding backend for new indexes ('sentence-transformers' or 'torch').",
+        description="Embedding backend for new indexes: 'sentence-transformers' (alias "
+        "'torch', PyTorch fp32), 'onnx' (onnxruntime fp32, the same vectors as torch) or "
+        "'onnx-int8' (onnxruntime, int8 MatMul weights; vectors of its own).",
+    )
+    onnx_cache: str = Field(
+        "",
+        description="Where ONNX exports are cached (empty: $XDG_CACHE_HOME/askbot/onnx or "
+        "~/.cache/askbot/onnx). Read by the onnx backends from ASKBOT_ONNX_CACHE.",
     )
     vector_store: str = Field(
         "faiss-flat", description="Vector store for new indexes: faiss-flat or faiss-ivf."

@@ -20,9 +20,16 @@ def ingest(
         list[Path], typer.Argument(help="Files or folders (.jsonl .json .txt .md .html).")
     ],
     index: IndexOption = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedding backend: torch, onnx or onnx-int8 (a new index records it; an "
+            "existing one accepts only its own or a proven-equivalent backend).",
+        ),
+    ] = None,
 ) -> None:
     """Add articles to the index (created if missing). Unchanged articles are skipped."""
-    settings = settings_for(index)
+    settings = settings_for(index, backend=backend)
     with AskBot.open(settings, create=True) as bot, ingest_progress() as progress:
         report = bot.ingest_paths(paths, progress)
     for notice in report.notices:

@@ -1,6 +1,9 @@
 """Embedding backends behind one seam, chosen by name (see ``registry``)."""
 
 from askbot.embedders.base import Embedder, Kind
+from askbot.embedders.onnx import FP32 as ONNX
+from askbot.embedders.onnx import INT8 as ONNX_INT8
+from askbot.embedders.onnx import make_fp32, make_int8
 from askbot.embedders.registry import (
     backend_names,
     canonical_backend,
@@ -8,16 +11,24 @@ from askbot.embedders.registry import (
     embedder_for_index,
     embedder_name,
     register_backend,
+    register_equivalent,
     split_name,
+    vectors_compatible,
 )
 from askbot.embedders.sentence_transformer import BACKEND as SENTENCE_TRANSFORMERS
 from askbot.embedders.sentence_transformer import SentenceTransformerEmbedder
 from askbot.embedders.weights import DEFAULT_MODEL
 
 register_backend(SENTENCE_TRANSFORMERS, SentenceTransformerEmbedder, aliases=("torch",))
+register_backend(ONNX, make_fp32)
+register_backend(ONNX_INT8, make_int8)
+# Proven equal to < 1e-5 (tests/test_onnx.py); int8 has vectors of its own.
+register_equivalent(SENTENCE_TRANSFORMERS, ONNX)
 
 __all__ = [
     "DEFAULT_MODEL",
+    "ONNX",
+    "ONNX_INT8",
     "SENTENCE_TRANSFORMERS",
     "Embedder",
     "Kind",
@@ -28,5 +39,7 @@ __all__ = [
     "embedder_for_index",
     "embedder_name",
     "register_backend",
+    "register_equivalent",
     "split_name",
+    "vectors_compatible",
 ]

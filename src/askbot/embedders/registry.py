@@ -18,12 +18,30 @@ Factory = Callable[[str, int], Embedder]
 
 _BACKENDS: dict[str, Factory] = {}
 _ALIASES: dict[str, str] = {}
+_EQUIVALENT: set[frozenset[str]] = set()
 
 
 def register_backend(name: str, factory: Factory, *, aliases: tuple[str, ...] = ()) -> None:
     _BACKENDS[name] = factory
     for alias in aliases:
         _ALIASES[alias] = name
+
+
+def register_equivalent(first: str, second: str) -> None:
+    """Declares two backends' vectors interchangeable for the same model.
+
+    Only for a pair a test proves equal (tests/test_onnx.py: onnx fp32 and PyTorch agree
+    to < 1e-5 per component); an index built with one may then be queried with the other.
+    """
+    _EQUIVALENT.add(frozenset((first, second)))
+
+
+def vectors_compatible(built_with: str, embedder: str) -> bool:
+    """Whether vectors of embedder ``embedder`` may share an index built with ``built_with``."""
+    if built_with == embedder:
+        return True
+    (b1, m1), (b2, m2) = split_name(built_with), split_name(embedder)
+    return m1 == m2 and frozenset((b1, b2)) in _EQUIVALENT
 
 
 def backend_names() -> list[str]:
