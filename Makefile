@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck unit bench bench-core clean
+.PHONY: demo test lint typecheck unit bench bench-core bench-speed clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -41,3 +41,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) embeddings/default .mypy_cache .pytest_cache .ruff_cache
+
+bench-speed: $(STAMP)
+	$(BIN)/python benchmarks/bench_speed.py
