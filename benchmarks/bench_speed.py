@@ -47,11 +47,13 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 # -- children --------------------------------------------------------------------------
 
 
-def timed_child(argv: list[str]) -> tuple[float, float, str]:
+def timed_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one child, measured with wait4."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=err, text=True, env={**os.environ, **(env or {})}
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -212,7 +214,10 @@ def cold_ask(backend: str, runs: int, tmp: Path) -> dict[str, float]:
     )
     walls, peaks = [], []
     for _ in range(runs):
-        wall, peak, out = timed_child([*env_cli, "ask", QUESTION, "--index", str(index)])
+        # The backend named, so a PyTorch index is not answered by its cached onnx stand-in.
+        wall, peak, out = timed_child(
+            [*env_cli, "ask", QUESTION, "--index", str(index)], {"ASKBOT_BACKEND": backend}
+        )
         assert out.strip(), "an answer was printed"
         walls.append(wall)
         peaks.append(peak)

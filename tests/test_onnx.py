@@ -204,3 +204,15 @@ def test_a_one_shot_question_imports_no_torch(int8_index: Path, onnx_cache: Path
     assert json.loads(loaded) == [], run.stderr
     assert "export" not in run.stderr, "a warm cache is used as it is"
     assert time.perf_counter() - started < 30
+
+
+def test_a_pytorch_index_answers_through_a_cached_fp32_export(
+    real_bot: AskBot, fp32: OnnxEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with AskBot.open(Settings(index=real_bot.index.location)) as bot:
+        assert bot.embedder.name == f"onnx:{DEFAULT_MODEL}", "the export is cached: use it"
+    with AskBot.open(Settings(index=real_bot.index.location, backend="torch")) as bot:
+        assert bot.embedder.name == f"sentence-transformers:{DEFAULT_MODEL}", "as named"
+    monkeypatch.setenv("ASKBOT_ONNX_CACHE", str(tmp_path / "empty"))
+    with AskBot.open(Settings(index=real_bot.index.location)) as bot:
+        assert bot.embedder.name == f"sentence-transformers:{DEFAULT_MODEL}", "never exports"

@@ -89,9 +89,9 @@ def _embedder_of(index: Index, settings: Settings) -> Embedder:
         wanted = embedder_name(settings.backend, settings.model)
         if not vectors_compatible(built_with, wanted):
             raise _refuse(index.location, built_with, wanted)
-        if wanted != built_with:
-            chosen = create_embedder(settings.backend, settings.model, settings.batch_size)
-            return _checked(index, chosen, settings)
+        # What the user named, even where a stand-in would do (ASKBOT_BACKEND=torch).
+        chosen = create_embedder(settings.backend, settings.model, settings.batch_size)
+        return _checked(index, chosen, settings)
     chosen = embedder_for_index(built_with, settings.batch_size, index.location)
     return _checked(index, chosen, settings)
 

@@ -26,6 +26,7 @@ from askbot.embedders.onnx_export import (
     ExportSettings,
     default_cache_dir,
     ensure_export,
+    entry_for,
     notice,
 )
 from askbot.embedders.sentence_transformer import SentenceTransformerEmbedder
@@ -209,6 +210,24 @@ def _make(model: str, batch_size: int, quantized: bool) -> Embedder:
         notice(f"backend {backend} unavailable ({problem}): embedding with PyTorch instead")
         return SentenceTransformerEmbedder(model, batch_size)
     return OnnxEmbedder(model, batch_size, quantized=quantized)
+
+
+def ready_fp32(model: str, batch_size: int) -> Embedder | None:
+    """onnx fp32 for a PyTorch index, when its export is cached and verified (no export,
+    no notice: a question never waits for one)."""
+    if _runtime_missing() is not None:
+        return None
+    try:
+        model_dir = resolve_model_path(model)
+        if pooling_problem(model_dir) is not None:
+            return None
+        settings = ExportSettings(max_seq_length(model_dir), quantized=False)
+        entry = entry_for(model, model_dir, settings, default_cache_dir())
+    except (ModelError, OSError):
+        return None
+    if entry.problem() is not None:
+        return None
+    return OnnxEmbedder(model, batch_size, quantized=False)
 
 
 def make_fp32(model: str, batch_size: int) -> Embedder:

@@ -19,6 +19,7 @@ Factory = Callable[[str, int], Embedder]
 _BACKENDS: dict[str, Factory] = {}
 _ALIASES: dict[str, str] = {}
 _EQUIVALENT: set[frozenset[str]] = set()
+_STAND_INS: dict[str, Callable[[str, int], Embedder | None]] = {}
 
 
 def register_backend(name: str, factory: Factory, *, aliases: tuple[str, ...] = ()) -> None:
@@ -73,9 +74,20 @@ def create_embedder(backend: str, model: str, batch_size: int = 64) -> Embedder:
     return _BACKENDS[canonical_backend(backend)](model, batch_size)
 
 
+def register_stand_in(backend: str, finder: Callable[[str, int], Embedder | None]) -> None:
+    """``finder(model, batch_size)`` offers a faster embedder making ``backend``'s vectors
+    when it is ready to run at no extra cost (an ONNX export already cached), else None."""
+    _STAND_INS[backend] = finder
+
+
 def embedder_for_index(name: str, batch_size: int, where: str) -> Embedder:
-    """The embedder an index was built with, or a one-line error saying how to get it."""
+    """The embedder an index was built with (or a ready, proven-equivalent stand-in), or a
+    one-line error saying how to get it."""
     backend, model = split_name(name)
     if backend not in _BACKENDS:
         raise BackendMissingError.of(where, "embedder", name, backend_names())
+    finder = _STAND_INS.get(backend)
+    stand_in = finder(model, batch_size) if finder else None
+    if stand_in is not None and vectors_compatible(name, stand_in.name):
+        return stand_in
     return _BACKENDS[backend](model, batch_size)
