@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 FP32 = "onnx"
 INT8 = "onnx-int8"
+TOKENS_PER_BATCH = 4096
 
 
 def pooling_problem(model_dir: Path) -> str | None:
@@ -151,14 +152,22 @@ class OnnxEmbedder:
         # Longest first, in batches of similar length: little padding to compute.
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        batches = [order[s : s + self._batch_size] for s in range(0, len(order), self._batch_size)]
+        batches: list[list[int]] = []
+        start = 0
+        while start < len(order):
+            # At most ~4k tokens a batch: attention's memory grows with rows x length², and
+            # 64 rows of 256 tokens on two cores at once peaked near 2 GiB.
+            width = len(encodings[order[start]].ids)
+            size = max(1, min(self._batch_size, TOKENS_PER_BATCH // max(1, width)))
+            batches.append(order[start : start + size])
+            start += size
 
         def run(rows: list[int]) -> None:
             out[rows] = self._run(session, [encodings[i] for i in rows])
 
         if len(batches) == 1 or self._workers == 1:
-            for rows in batches:
-                run(rows)
+            for batch in batches:
+                run(batch)
         else:
             # onnxruntime releases the GIL: batches run on all cores at once.
             with ThreadPoolExecutor(self._workers) as pool:
