@@ -19,6 +19,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from askbot.errors import ConfigError
+from askbot.models import RetrievalMode
 from askbot.service import AskBot
 from askbot.slack.app import bot_token, build_app
 from askbot.slack.settings import SlackSettings
@@ -195,7 +196,9 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
     )
     # Load the model now: the first question should not be the slow one, and a model that
     # cannot load should stop the start, not fail every answer.
-    bot.warm_up()
+    if bot.settings.retriever != RetrievalMode.bm25:
+        log.info("askbot is loading %s before answering", bot.embedder.name)
+        log.info("askbot loaded the model in %.1f s", bot.warm_up() / 1000)
     app, handlers = build_app(settings, bot)
     try:
         if resolved == "socket":
