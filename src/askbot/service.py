@@ -39,6 +39,7 @@ from askbot.models import (
 from askbot.query import Query, parse_question
 from askbot.sample import sample_dir
 from askbot.settings import DEFAULT_INDEX, Settings
+from askbot.vectors import resolve_store
 
 if TYPE_CHECKING:
     import numpy as np
@@ -100,6 +101,7 @@ class AskBot:
         self.settings = settings
         self.pipeline = pipeline or build_pipeline(settings)
         self._warm = False
+        self._prepared: dict[str, NDArray[np.float32]] = {}
 
     # -- opening ------------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ class AskBot:
                 embedder=embedder.name,
                 dimension=embedder.dimension,
                 chunker=settings.chunker(),
-                vector_store=Component(name=settings.vector_store),
+                vector_store=Component(name=resolve_store(settings.vector_store)),
                 keyword_index=Component(name=FTS5),
             )
             index = create_index(location, spec)
@@ -190,8 +192,29 @@ class AskBot:
         """The question's vector; none for keywords alone, so no model is loaded for them."""
         if mode == RetrievalMode.bm25:
             return None
+        prepared = self._prepared.get(query.text)
+        if prepared is not None:
+            return prepared
         row: NDArray[np.float32] = self.embedder.embed([query.text], "query")[0]
         return row
+
+    def prepare(
+        self, questions: Sequence[str], retriever: RetrievalMode | str | None = None
+    ) -> None:
+        """Embeds questions ahead of asking them, in batches (evaluation): the model is
+        many times faster per question in a batch than one at a time."""
+        if RetrievalMode(retriever or self.settings.retriever) == RetrievalMode.bm25:
+            return
+        texts: list[str] = []
+        for question in questions:
+            try:
+                texts.append(self._query(question, None, None)[0].text)
+            except AskbotError:
+                continue  # asking it will report the problem
+        todo = [t for t in dict.fromkeys(texts) if t not in self._prepared]
+        if todo:
+            self.warm_up()
+            self._prepared.update(zip(todo, self.embedder.embed(todo, "query"), strict=True))
 
     # -- writing ------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ def ask_all(
 ) -> list[Outcome]:
     """Asks every question; an engine error is recorded on the outcome, never raised."""
     outcomes: list[Outcome] = []
+    bot.prepare([q.question for q in questions], retriever)
     for done, question in enumerate(questions, start=1):
         started = time.perf_counter()
         try:
