@@ -48,7 +48,9 @@ class Settings(BaseSettings):
         description="Embedding backend for new indexes ('sentence-transformers' or 'torch').",
     )
     vector_store: str = Field(
-        "faiss-flat", description="Vector store for new indexes: faiss-flat or faiss-ivf."
+        "auto",
+        description="Vector store for new indexes: auto (exact up to 20,000 passages, "
+        "approximate above), faiss-flat (always exact) or faiss-ivf.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Passages per embedding batch.")
     embedding_cache: str = Field(

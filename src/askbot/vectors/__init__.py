@@ -28,6 +28,20 @@ _STORES: dict[str, Loader] = {
 }
 
 
+AUTO = "auto"
+"""Exact search while an index is small, approximate once exact search gets slow: the
+IVF store keeps its vectors in an exact flat index until it holds ``min_train`` of them
+(20,000 by default, where benchmarks/bench_vectors.py measured exact search starting to
+cost more than a warm question's budget), then clusters them."""
+
+
+def resolve_store(kind: str) -> str:
+    """The store a new index gets for the ``vector_store`` setting."""
+    kind = "faiss-ivf" if kind == AUTO else kind
+    store_class(kind)  # an unknown name is refused before anything is created
+    return kind
+
+
 def register_store(kind: str, loader: Loader) -> None:
     _STORES[kind] = loader
 
@@ -46,4 +60,12 @@ def store_class(kind: str, *, where: str | None = None) -> type[VectorStore]:
     raise BackendMissingError.of(where, "vector store", kind, store_names())
 
 
-__all__ = ["Hits", "VectorStore", "register_store", "store_class", "store_names"]
+__all__ = [
+    "AUTO",
+    "Hits",
+    "VectorStore",
+    "register_store",
+    "resolve_store",
+    "store_class",
+    "store_names",
+]
