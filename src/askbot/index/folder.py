@@ -84,7 +84,7 @@ class FolderSnapshot(Snapshot):
         self._conn = conn
         self.generation = generation
         self._vectors = vectors
-        self._keywords = Fts5Keywords(conn, rows.allowed_sql)
+        self._keywords = Fts5Keywords(conn, rows.article_condition)
 
     def dense(self, vector: NDArray[np.float32], limit: int, filters: QueryFilters) -> Hits:
         return self._vectors.search(vector, limit, rows.allowed_ids(self._conn, filters))
@@ -131,7 +131,7 @@ class FolderWriter(Writer):
         self._conn = conn
         self._base = base
         self._staged: VectorStore | None = None
-        self._keywords = Fts5Keywords(conn, rows.allowed_sql)
+        self._keywords = Fts5Keywords(conn, rows.article_condition)
 
     @property
     def changed(self) -> bool:

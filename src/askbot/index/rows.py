@@ -255,24 +255,24 @@ def _date_clause(filters: QueryFilters) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
-def allowed_sql(filters: QueryFilters) -> tuple[str, list[Any]] | None:
-    """A query selecting the ids of the passages the filters allow; None: no filter."""
+def article_condition(filters: QueryFilters) -> tuple[str, list[Any]] | None:
+    """A condition on articles (as ``a``) that the filters' passages meet; None: no filter."""
     if not filters.active:
         return None
     outlet, outlet_params = _outlet_clause(filters)
     dates, date_params = _date_clause(filters)
-    sql = (
-        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
-        f"WHERE {outlet} AND {dates}"
-    )
-    return sql, outlet_params + date_params
+    return f"{outlet} AND {dates}", outlet_params + date_params
 
 
 def allowed_ids(conn: sqlite3.Connection, filters: QueryFilters) -> list[int] | None:
-    query = allowed_sql(filters)
-    if query is None:
+    condition = article_condition(filters)
+    if condition is None:
         return None
-    return [int(r[0]) for r in conn.execute(query[0] + " ORDER BY p.id", query[1])]
+    sql = (
+        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+        f"WHERE {condition[0]} ORDER BY p.id"
+    )
+    return [int(r[0]) for r in conn.execute(sql, condition[1])]
 
 
 def filter_report(conn: sqlite3.Connection, filters: QueryFilters) -> FilterReport:
