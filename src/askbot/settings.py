@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     )
     vector_store: str = Field(
         "auto",
-        description="Vector store for new indexes: auto (exact up to 20,000 passages, "
+        description="Vector store for new indexes: auto (exact up to 50,000 passages, "
         "approximate above), faiss-flat (always exact) or faiss-ivf.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Passages per embedding batch.")

@@ -31,8 +31,9 @@ _STORES: dict[str, Loader] = {
 AUTO = "auto"
 """Exact search while an index is small, approximate once exact search gets slow: the
 IVF store keeps its vectors in an exact flat index until it holds ``min_train`` of them
-(20,000 by default, where benchmarks/bench_vectors.py measured exact search starting to
-cost more than a warm question's budget), then clusters them."""
+(50,000 by default), then clusters them. benchmarks/bench_vectors.py: exact search is a
+few milliseconds up to 50,000 vectors and 35x slower than IVF at 500,000, while IVF's
+recall@10 against exact is 0.97-0.99 from 50,000 up but only 0.85 at 20,000."""
 
 
 def resolve_store(kind: str) -> str:
