@@ -77,7 +77,8 @@ def parse_feed(body: bytes, content_type: str, where: str) -> tuple[str | None, 
                 summary=summary if isinstance(summary, str) else None,
                 content=_full(_longest(*contents, summary)),
                 published=_date(item.get("published_parsed"), item.get("published")),
-                updated=_date(item.get("updated_parsed"), item.get("updated")),
+                # dict.get: feedparser's own get() falls back to the published date.
+                updated=_date(dict.get(item, "updated_parsed"), dict.get(item, "updated")),
                 authors=_authors(item),
                 outlet=outlet,
             )

@@ -29,7 +29,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import httpx2 as httpx
@@ -37,6 +37,7 @@ from protego import Protego
 
 from askbot import __version__
 from askbot.errors import FetchError, TransientFetchError
+from askbot.sources.registry import Robots
 from askbot.sources.settings import FetchSettings
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -57,6 +58,7 @@ ACCEPTED_TYPES = (
 )
 CHUNK = 64 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_FRESH = timedelta(hours=24)
 
 
 def user_agent(contact: str) -> str:
@@ -209,8 +211,11 @@ class Fetcher:
         *,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        robots: dict[str, Robots] | None = None,
     ) -> None:
         self.settings = settings
+        # robots.txt read before (sources.json keeps it): host -> what it said.
+        self.robots = robots if robots is not None else {}
         self.agent = user_agent(settings.contact)
         self.sleep = sleep
         self.requests = 0
@@ -238,11 +243,14 @@ class Fetcher:
     def max_bytes(self) -> int:
         return int(self.settings.max_page_mb * 1_000_000)
 
-    def _host(self, url: str) -> _Host:
+    @staticmethod
+    def _key(url: str) -> str:
         parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc.lower()}"
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
+    def _host(self, url: str) -> _Host:
         with self._hosts_lock:
-            return self._hosts.setdefault(key, _Host())
+            return self._hosts.setdefault(self._key(url), _Host())
 
     # -- robots.txt -------------------------------------------------------------------
 
@@ -250,8 +258,12 @@ class Fetcher:
         if host.robots_read:
             return
         host.robots_read = True
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        key = self._key(url)
+        known = self.robots.get(key)
+        if known is not None and datetime.now(UTC) - known.fetched < ROBOTS_FRESH:
+            host.robots = Protego.parse(known.text) if known.text is not None else None
+            return
+        robots_url = f"{key}/robots.txt"
         try:
             got = self._get(robots_url, host, {}, ROBOTS_MAX_BYTES, robots=True)
         except FetchError as exc:
@@ -260,9 +272,11 @@ class Fetcher:
             return
         if got.status >= 500:
             host.robots_error = f"robots.txt answered {got.status}"
-        elif got.status < 400:
+        elif got.status == 200:
             host.robots = Protego.parse(got.text())
-        # 4xx: there is no robots.txt, everything is allowed.
+            self.robots[key] = Robots(text=got.text(), fetched=datetime.now(UTC))
+        else:  # 4xx (and a redirect askbot does not chase): no rules, all allowed.
+            self.robots[key] = Robots(text=None, fetched=datetime.now(UTC))
 
     def _allowed(self, url: str, host: _Host) -> None:
         self._robots(url, host)

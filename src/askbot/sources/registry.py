@@ -53,6 +53,14 @@ class Validators(BaseModel):
     lastmod: str | None = None
 
 
+class Robots(BaseModel):
+    """A host's robots.txt as last read (no text: the host has none), reused for a day
+    as RFC 9309 allows, so a sync with nothing new sends one request per source."""
+
+    text: str | None = None
+    fetched: datetime
+
+
 class Source(BaseModel):
     name: str
     kind: Kind
@@ -85,6 +93,7 @@ class Source(BaseModel):
 class Registry(BaseModel):
     format: int = FORMAT
     sources: list[Source] = Field(default_factory=list)
+    robots: dict[str, Robots] = Field(default_factory=dict)
 
     def find(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)

@@ -270,6 +270,7 @@ def sync(
     started = time.perf_counter()
     requests_before = fetcher.requests
     registry = store.load()
+    fetcher.robots.update(registry.robots)
     unknown = [n for n in names if registry.find(n) is None]
     if unknown:
         raise SourceError(
@@ -285,6 +286,7 @@ def sync(
     now = datetime.now(UTC)
     for result in results:
         _apply(registry, result, now)
+    registry.robots.update(fetcher.robots)
     store.save(registry)
     return SyncReport(
         results=results,
