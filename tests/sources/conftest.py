@@ -45,9 +45,7 @@ class Newsroom:
         site.static("/robots.txt", ROBOTS, "text/plain")
         for path, story in self.feeds.items.items():
             site.html(path, story.html(site.base))
-        self.harbour_rss(
-            ["/harbour/2026/11/ports-reopen.html", "/harbour/2026/11/grain-deal.html"]
-        )
+        self.harbour_rss(["/harbour/2026/11/ports-reopen.html", "/harbour/2026/11/grain-deal.html"])
         self.valley_atom(["/valley/2026/11/dam-repairs.html", "/valley/2026/11/rail-line.html"])
         site.static(
             "/coast/news-sitemap.xml",
@@ -61,9 +59,7 @@ class Newsroom:
         return self.base + path
 
     def harbour_rss(self, paths: list[str], extra: str = "") -> None:
-        self.site.static(
-            "/harbour/feed.xml", self.feeds.rss(paths, extra), "application/rss+xml"
-        )
+        self.site.static("/harbour/feed.xml", self.feeds.rss(paths, extra), "application/rss+xml")
 
     def valley_atom(self, paths: list[str]) -> None:
         self.site.static("/valley/atom.xml", self.feeds.atom(paths), "application/atom+xml")

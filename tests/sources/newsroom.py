@@ -113,6 +113,14 @@ def stories() -> dict[str, Story]:
             _story_words("construction of the valley rail line", "Alder Valley", "6 stations"),
         ),
         Story(
+            "/valley/2026/11/school-opens.html",
+            "Valley school opens its doors after rebuild",
+            valley,
+            "2026-11-24T08:00:00Z",
+            "Ines Carvalho",
+            _story_words("rebuilding of the valley school", "Alder Valley", "300 pupils"),
+        ),
+        Story(
             "/coast/2026/11/ferry-strike.html",
             "Ferry workers end three-day strike",
             coast,

@@ -104,7 +104,7 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_url(url: str, allow_private: bool) -> None:
+def check_url(url: str, allow_private: bool, allowed_hosts: frozenset[str] = frozenset()) -> None:
     """Refuses a URL askbot must not fetch (FetchError says why)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -112,7 +112,7 @@ def check_url(url: str, allow_private: bool) -> None:
     host = parts.hostname
     if not host:
         raise FetchError(f"{url}: the URL names no host")
-    if allow_private:
+    if allow_private or host.lower() in allowed_hosts:
         return
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -366,7 +366,7 @@ class Fetcher:
         robots: bool = False,
     ) -> Fetched:
         """One URL, retried on 429/5xx and dropped connections; redirects not followed."""
-        check_url(url, self.settings.allow_private_urls)
+        check_url(url, self.settings.allow_private_urls, self.settings.private_hosts())
         if not robots:
             self._allowed(url, host)
         attempt = 0

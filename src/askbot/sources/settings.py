@@ -25,6 +25,11 @@ class FetchSettings(BaseSettings):
         description="Fetch URLs on loopback, private, link-local or metadata addresses "
         "(off: a shared link must not reach internal services).",
     )
+    allowed_private_hosts: str = Field(
+        "",
+        description="Comma-separated hosts on private addresses that may be fetched all the "
+        "same (an intranet feed), while every other private address stays refused.",
+    )
     fetch_delay: float = Field(
         1.0, ge=0, le=3600, description="Seconds between two requests to the same host."
     )
@@ -50,6 +55,11 @@ class FetchSettings(BaseSettings):
     max_page_mb: float = Field(
         10.0, gt=0, le=1000, description="Largest response, before and after decompression."
     )
+
+    def private_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower() for h in self.allowed_private_hosts.split(",") if h.strip()
+        )
 
 
 def load_fetch_settings() -> FetchSettings:
