@@ -121,6 +121,14 @@ def stories() -> dict[str, Story]:
             _story_words("rebuilding of the valley school", "Alder Valley", "300 pupils"),
         ),
         Story(
+            "/coast/2026/11/lighthouse.html",
+            "Old lighthouse to become a museum",
+            coast,
+            "2026-11-24T11:00:00Z",
+            "Jonas Weber",
+            _story_words("conversion of the old lighthouse", "Saltmarsh", "20,000 visitors"),
+        ),
+        Story(
             "/coast/2026/11/ferry-strike.html",
             "Ferry workers end three-day strike",
             coast,

@@ -1,0 +1,85 @@
+"""kill -9 in the middle of a sync loses nothing, and the next sync resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+from conftest import Newsroom
+
+TESTS = Path(__file__).resolve().parents[1]
+SRC = TESTS.parent / "src"
+RUN_CLI = "import sys, fakes; from askbot.cli import main; sys.argv[0] = 'askbot'; main()"
+
+
+def test_kill_9_mid_sync_then_resume(newsroom: Newsroom) -> None:
+    newsroom.follow_outlets()
+    assert newsroom("sync").code == 0
+    before = newsroom.articles()
+    registry = (newsroom.index / "sources.json").read_bytes()
+
+    # The harbour (synced first) has a new story; the coast's (synced last) new story
+    # answers only when released: the sync is killed while stuck fetching it, after the
+    # harbour's new page was read but before anything was committed.
+    read_first = "/valley/2026/11/school-opens.html"
+    new_page = "/coast/2026/11/lighthouse.html"
+    release = threading.Event()
+    serve_page = newsroom.site.routes[new_page]
+
+    def stuck(request: BaseHTTPRequestHandler) -> None:
+        release.wait(30)
+        serve_page(request)
+
+    newsroom.site.routes[new_page] = stuck
+    newsroom.harbour_rss(
+        ["/harbour/2026/11/ports-reopen.html", "/harbour/2026/11/grain-deal.html", read_first]
+    )
+    newsroom.site.static(
+        "/coast/news-sitemap.xml",
+        newsroom.feeds.news_sitemap(["/coast/2026/11/ferry-strike.html", new_page]),
+        "application/xml",
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)]),
+        "ASKBOT_FETCH_TIMEOUT": "60",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "sync", "--index", str(newsroom.index)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while newsroom.site.hits[new_page] == 0:
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+    # Killed mid-sync: the index is at its last commit and the sources as they were.
+    assert newsroom.articles() == before
+    assert (newsroom.index / "sources.json").read_bytes() == registry
+    assert not list(newsroom.index.glob(".sources-*"))
+    assert newsroom.site.hits[read_first] == 1
+
+    newsroom.site.routes[new_page] = serve_page
+    run = newsroom("sync")
+    assert run.code == 0, run.text
+    after = newsroom.articles()
+    assert set(before) < set(after) and len(after) == len(before) + 2
+    titles = {a.title for a in after.values()}
+    assert {
+        "Valley school opens its doors after rebuild",
+        "Old lighthouse to become a museum",
+    } <= titles
