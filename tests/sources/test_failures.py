@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import Newsroom
 from webserver import Handler, endless, gzip_bomb, hang, redirect, send, status
+
+from conftest import Newsroom
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import Newsroom
-
 from askbot.sources.entries import article_id_for, canonical_url
+from conftest import Newsroom
 
 RDF = """<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
@@ -101,3 +100,14 @@ def test_canonical_urls() -> None:
         canonical_url("HTTPS://News.Example:443/a?utm_source=x&id=3#top")
         == "https://news.example/a?id=3"
     )
+
+
+def test_add_one_page(newsroom: Newsroom) -> None:
+    run = newsroom("add", newsroom.url("/harbour/2026/11/grain-deal.html"))
+    assert run.code == 0, run.text
+    assert "added: Grain export deal signed in Kessel Bay (Harbour Times · 2026-11-21)" in run.out
+    again = newsroom("add", newsroom.url("/harbour/2026/11/grain-deal.html"))
+    assert "already in the index" in again.out
+    feed = newsroom("add", newsroom.url("/harbour/feed.xml"))
+    assert feed.code == 6 and "is a rss, not an article page" in feed.err
+    assert len(newsroom.articles()) == 1

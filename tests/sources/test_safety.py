@@ -3,16 +3,17 @@ real User-Agent, one request at a time per host."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
 import pytest
-from conftest import Newsroom
 from webserver import Site, redirect
 
 from askbot.errors import FetchError
 from askbot.sources.fetch import Fetcher, check_url, user_agent
 from askbot.sources.settings import FetchSettings
+from conftest import Newsroom
 
 
 @pytest.mark.parametrize(
@@ -98,9 +99,11 @@ def test_entries_pointing_to_private_addresses_are_refused(
 def test_every_redirect_hop_is_checked(site: Site) -> None:
     site.routes["/go"] = redirect("file:///etc/passwd")
     site.routes["/robots.txt"] = redirect("/nowhere")
-    with Fetcher(FetchSettings(allow_private_urls=True, fetch_delay=0)) as fetcher:
-        with pytest.raises(FetchError, match="only http and https"):
-            fetcher.get(site.base + "/go")
+    with (
+        Fetcher(FetchSettings(allow_private_urls=True, fetch_delay=0)) as fetcher,
+        pytest.raises(FetchError, match="only http and https"),
+    ):
+        fetcher.get(site.base + "/go")
 
 
 def test_user_agent_names_askbot_and_the_contact(newsroom: Newsroom) -> None:
@@ -134,7 +137,7 @@ def test_one_request_at_a_time_per_host_with_the_delay(site: Site) -> None:
         for thread in threads:
             thread.join()
     times.sort()
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 4 and min(gaps) >= 0.29, gaps
 
 
@@ -158,7 +161,7 @@ def test_an_unreachable_robots_txt_means_no_fetching(site: Site) -> None:
     site.html("/a", "<html></html>")
     with (
         Fetcher(FetchSettings(allow_private_urls=True, fetch_delay=0)) as fetcher,
-        pytest.raises(FetchError, match="robots.txt answered 503"),
+        pytest.raises(FetchError, match=r"robots\.txt answered 503"),
     ):
         fetcher.get(site.base + "/a")
     assert site.hits["/a"] == 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import Newsroom
-
 from askbot.sources.entries import article_id_for
+from conftest import Newsroom
 
 
 def test_first_sync_reads_every_outlet(newsroom: Newsroom) -> None:

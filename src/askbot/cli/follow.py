@@ -309,3 +309,23 @@ def watch(
         except KeyboardInterrupt:
             # The sync under way (if any) never committed: the index is at its last commit.
             err_console.print("stopped: the index is at its last commit")
+
+
+@app.command()
+@handled
+def add(
+    url: Annotated[str, typer.Argument(help="An article's URL.")],
+    index: IndexOption = None,
+) -> None:
+    """Fetch one article page into the index now (it is not followed)."""
+    from askbot.sources.adding import add_page
+    from askbot.sources.fetch import Fetcher
+
+    settings = settings_for(index)
+    with AskBot.open(settings, create=True) as bot, Fetcher(load_fetch_settings()) as fetcher:
+        added = add_page(bot, fetcher, url)
+    for notice in added.notices:
+        warn(f"note: {notice}")
+    article = added.article
+    facts = " · ".join(x for x in (article.source, str(article.published or "") or None) if x)
+    console.print(_show(f"{added.state}: {article.title or article.id} ({facts}) → {article.id}"))

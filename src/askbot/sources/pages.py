@@ -3,7 +3,8 @@ full text; the feed's metadata fills in what the page does not say."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from askbot.articles.html import article_from_html
@@ -13,6 +14,9 @@ from askbot.models import Article, Notice
 from askbot.sources.entries import Entry, article_id_for, canonical_url
 from askbot.sources.fetch import Fetched
 from askbot.sources.htmltext import html_text
+
+if TYPE_CHECKING:
+    from askbot.service import AskBot
 
 
 def _filled(article: Article, entry: Entry, where: str, notices: list[Notice]) -> Article:
@@ -73,3 +77,18 @@ def article_from_entry(entry: Entry, notices: list[Notice]) -> Article:
     except (RecordError, ValueError) as exc:
         raise SourceError(f"{entry.url}: {str(exc).splitlines()[0]}") from None
     return article.model_copy(update={"origin": canonical_url(entry.url)})
+
+
+def keep_dates(bot: AskBot, article: Article) -> Article:
+    """A changed article keeps the date it was first published and says when it changed
+    (the page's or feed's own date, else the day askbot saw the change)."""
+    old = bot.article(article.id)
+    if old is None:
+        return article
+    updates: dict[str, object] = {}
+    if article.published is None and old.published is not None:
+        updates["published"] = old.published
+    probe = article.model_copy(update=updates)
+    if probe.content_hash != old.content_hash and probe.updated is None:
+        updates["updated"] = datetime.now(UTC).date()
+    return article.model_copy(update=updates) if updates else article

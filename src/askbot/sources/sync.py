@@ -21,7 +21,7 @@ from askbot.service import AskBot
 from askbot.sources.documents import Document, read_document
 from askbot.sources.entries import Entry
 from askbot.sources.fetch import Fetched, Fetcher
-from askbot.sources.pages import article_from_entry, article_from_page
+from askbot.sources.pages import article_from_entry, article_from_page, keep_dates
 from askbot.sources.registry import Registry, Seen, Source, SourceStore, Validators
 
 # Pages fetched per source per sync; the rest wait for the next sync (a new sitemap of
@@ -211,21 +211,7 @@ class _SourceSync:
             if page.not_modified:
                 raise SourceError(f"{entry.url}: the server answered 304 to a plain request")
             article = article_from_page(entry, page, notices)
-        return self._dated(article)
-
-    def _dated(self, article: Article) -> Article:
-        """A changed article keeps the date it was first published and says when it
-        changed (the page's or feed's own date, else the day askbot saw the change)."""
-        old = self.bot.article(article.id)
-        if old is None:
-            return article
-        updates: dict[str, object] = {}
-        if article.published is None and old.published is not None:
-            updates["published"] = old.published
-        probe = article.model_copy(update=updates)
-        if probe.content_hash != old.content_hash and probe.updated is None:
-            updates["updated"] = datetime.now(UTC).date()
-        return article.model_copy(update=updates) if updates else article
+        return keep_dates(self.bot, article)
 
 
 def _unique(results: Sequence[SourceResult]) -> list[Article]:
