@@ -8,9 +8,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from sources_harness import Newsroom
 from webserver import Handler, endless, gzip_bomb, hang, redirect, send, status
-
-from conftest import Newsroom
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from sources_harness import Newsroom
+
 from askbot.sources.entries import article_id_for, canonical_url
-from conftest import Newsroom
 
 RDF = """<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"

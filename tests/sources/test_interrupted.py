@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from conftest import Newsroom
+from sources_harness import Newsroom
 
 TESTS = Path(__file__).resolve().parents[1]
 SRC = TESTS.parent / "src"

@@ -8,12 +8,12 @@ import threading
 import time
 
 import pytest
+from sources_harness import Newsroom
 from webserver import Site, redirect
 
 from askbot.errors import FetchError
 from askbot.sources.fetch import Fetcher, check_url, user_agent
 from askbot.sources.settings import FetchSettings
-from conftest import Newsroom
 
 
 @pytest.mark.parametrize(

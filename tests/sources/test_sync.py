@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from sources_harness import Newsroom
+
 from askbot.sources.entries import article_id_for
-from conftest import Newsroom
 
 
 def test_first_sync_reads_every_outlet(newsroom: Newsroom) -> None:

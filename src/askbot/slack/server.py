@@ -196,7 +196,14 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
     # Load the model now: the first question should not be the slow one, and a model that
     # cannot load should stop the start, not fail every answer.
     bot.warm_up()
-    app, handlers = build_app(settings, bot)
+    from askbot.sources.background import BackgroundSync
+    from askbot.sources.settings import load_fetch_settings
+    from askbot.sources.sharing import LinkAdder
+
+    fetching = load_fetch_settings()
+    adder = LinkAdder(bot, fetching, settings.add_allowed)
+    app, handlers = build_app(settings, bot, adder=adder)
+    background = BackgroundSync(bot, fetching).start() if fetching.sync else None
     try:
         if resolved == "socket":
             log.info("askbot is connecting to Slack over Socket Mode")
@@ -209,4 +216,7 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
             finally:
                 server.server_close()
     finally:
+        if background is not None:
+            background.stop()
         handlers.close()
+        adder.close()

@@ -15,6 +15,11 @@ class FetchSettings(BaseSettings):
         env_prefix="ASKBOT_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
+    sync: bool = Field(
+        False,
+        description="Sync the followed sources on their schedules in the background of "
+        "the Slack bot (on/off).",
+    )
     contact: str = Field(
         "",
         description="Who runs this askbot (a URL or an e-mail): sent in the User-Agent so a "
