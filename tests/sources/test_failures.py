@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from sources_harness import Newsroom
@@ -177,11 +178,22 @@ def test_500_then_success_is_retried(newsroom: Newsroom) -> None:
 def test_429_waits_as_long_as_retry_after_says(newsroom: Newsroom) -> None:
     newsroom.follow_outlets()
     good = newsroom.site.routes["/harbour/feed.xml"]
-    newsroom.site.sequence("/harbour/feed.xml", status(429, {"Retry-After": "1"}), good)
-    started = time.monotonic()
+    arrivals: list[float] = []
+
+    def timed(handler: Handler) -> Handler:
+        def handle(request: BaseHTTPRequestHandler) -> None:
+            arrivals.append(time.monotonic())
+            handler(request)
+
+        return handle
+
+    newsroom.site.sequence(
+        "/harbour/feed.xml", timed(status(429, {"Retry-After": "1"})), timed(good)
+    )
     run = newsroom("sync", "harbour")
     assert run.code == 0, run.text
-    assert time.monotonic() - started >= 1.0
+    # The backoff alone would be 0.05 s: the second request waited for Retry-After.
+    assert len(arrivals) == 2 and arrivals[1] - arrivals[0] >= 1.0, arrivals
 
 
 def test_a_retry_after_beyond_the_cap_fails_at_once(

@@ -112,3 +112,30 @@ def test_add_one_page(newsroom: Newsroom) -> None:
     feed = newsroom("add", newsroom.url("/harbour/feed.xml"))
     assert feed.code == 6 and "is a rss, not an article page" in feed.err
     assert len(newsroom.articles()) == 1
+
+
+def test_background_sync_while_questions_are_answered(newsroom: Newsroom) -> None:
+    """ASKBOT_SYNC=on: the Slack bot's background loop syncs; questions keep answering."""
+    import time
+
+    from askbot.service import AskBot
+    from askbot.settings import Settings
+    from askbot.sources.background import BackgroundSync
+    from askbot.sources.settings import FetchSettings
+
+    newsroom.follow_outlets()
+    settings = Settings(index=newsroom.index, min_confidence=0.0)  # type: ignore[call-arg]
+    with AskBot.open(settings) as bot:
+        fetching = FetchSettings(allow_private_urls=True, fetch_delay=0)
+        background = BackgroundSync(bot, fetching).start()
+        answered = 0
+        deadline = time.monotonic() + 30
+        try:
+            while background.syncs == 0 and time.monotonic() < deadline:
+                bot.ask("Which ports reopened?")  # never blocked by the sync's commit
+                answered += 1
+        finally:
+            background.stop()
+        assert background.syncs == 1 and answered > 0
+        with bot.index.snapshot() as snap:
+            assert len(snap.article_ids()) == 5
