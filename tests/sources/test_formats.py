@@ -139,3 +139,31 @@ def test_background_sync_while_questions_are_answered(newsroom: Newsroom) -> Non
         assert background.syncs == 1 and answered > 0
         with bot.index.snapshot() as snap:
             assert len(snap.article_ids()) == 5
+
+
+def test_following_a_front_page_follows_the_feed_it_names(newsroom: Newsroom) -> None:
+    links = "".join(
+        f'<li><a href="/harbour/{i}.html">Story {i} of the day</a></li>' for i in range(40)
+    )
+    newsroom.site.html(
+        "/harbour/",
+        '<html><head><title>Harbour Times</title><link rel="alternate" '
+        'type="application/rss+xml" title="RSS" href="/harbour/feed.xml"></head>'
+        f"<body><ul>{links}</ul></body></html>",
+    )
+    run = newsroom("follow", newsroom.url("/harbour/"))
+    assert run.code == 0, run.text
+    assert "it names the feed" in run.out
+    (source,) = json.loads(newsroom("sources", "--json").out)
+    assert source["url"] == newsroom.url("/harbour/feed.xml") and source["kind"] == "rss"
+    newsroom.site.html("/nothing/", "<html><body><p>Hello</p></body></html>")
+    bad = newsroom("follow", newsroom.url("/nothing/"))
+    assert bad.code == 6 and "neither an article nor names a feed" in bad.err
+
+
+def test_a_damaged_sources_file_is_one_line(newsroom: Newsroom) -> None:
+    newsroom.follow_outlets()
+    (newsroom.index / "sources.json").write_text("{not json")
+    run = newsroom("sources")
+    assert run.code == 6 and "sources.json is damaged" in run.err
+    assert newsroom("sync").code == 6

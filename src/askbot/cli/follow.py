@@ -82,7 +82,7 @@ def follow(
     """Follow a feed (RSS, Atom, JSON Feed), a sitemap or a page; `askbot sync` reads it."""
     if (url is None) == (opml is None):
         raise InputError("give a URL or --opml FILE (one of them)", "askbot follow URL")
-    from askbot.sources.documents import read_document
+    from askbot.sources.discovery import discover
     from askbot.sources.fetch import Fetcher
     from askbot.sources.opml import read_opml
 
@@ -95,8 +95,10 @@ def follow(
     if url is not None:
         # Fetched now, so a mistyped URL or a page of no use fails here, not at sync.
         with Fetcher(load_fetch_settings()) as fetcher:
-            got = fetcher.get(url)
-            document = read_document(got)
+            found, document = discover(fetcher, url)
+        if found != url:
+            console.print(_show(f"{url} is a front page; it names the feed {found}"))
+            url = found
         detected = (document.kind, document.title)
     with AskBot.open(settings, create=True) as bot:
         store = SourceStore(Path(bot.index.location))
