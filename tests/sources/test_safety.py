@@ -165,3 +165,17 @@ def test_an_unreachable_robots_txt_means_no_fetching(site: Site) -> None:
     ):
         fetcher.get(site.base + "/a")
     assert site.hits["/a"] == 0
+
+
+def test_the_connected_address_is_checked_too(site: Site) -> None:
+    """DNS rebinding: whatever the name resolved to when checked, a connection whose peer
+    is internal is closed before a byte is sent."""
+    import httpcore2
+
+    from askbot.sources.fetch import PublicOnly
+
+    port = site.server.server_address[1]
+    with pytest.raises(httpcore2.ConnectError, match=r"non-public address"):
+        PublicOnly().connect_tcp("localhost", port)
+    PublicOnly(frozenset({"localhost"})).connect_tcp("localhost", port).close()
+    assert site.hits == {}

@@ -15,8 +15,10 @@ httpx (``httpx2``) does the HTTP; this module decides what may be fetched and ho
   reading no more than the cap;
 * content types other than HTML, XML, JSON and text are refused before the body is read.
 
-Known limit: the address is checked when the URL is resolved here; a DNS answer that
-changes between that check and httpx's own connection (DNS rebinding) is not caught.
+The address is checked twice: when the URL's host is resolved here (so nothing is sent
+to a refused address), and on the connected socket's peer address (``PublicOnly``, the
+network backend under httpx), so a DNS answer that changes between the two (DNS
+rebinding) is refused too.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore2
 import httpx2 as httpx
 from protego import Protego
 
@@ -59,6 +63,7 @@ ACCEPTED_TYPES = (
 CHUNK = 64 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_FRESH = timedelta(hours=24)
+REFUSED_PEER = "askbot refused the connection: non-public address"
 
 
 def user_agent(contact: str) -> str:
@@ -126,6 +131,49 @@ def check_url(url: str, allow_private: bool, allowed_hosts: frozenset[str] = fro
                 "askbot fetches only public addresses; set ASKBOT_ALLOW_PRIVATE_URLS=1 "
                 "to allow internal ones",
             )
+
+
+class PublicOnly(httpcore2.NetworkBackend):
+    """httpcore's socket backend, refusing a connection whose peer is not public (the
+    address actually connected to, whatever DNS said when the URL was checked)."""
+
+    def __init__(self, allowed_hosts: frozenset[str] = frozenset()) -> None:
+        self.inner = httpcore2.SyncBackend()
+        self.allowed_hosts = allowed_hosts
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore2.NetworkStream:
+        stream = self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        peer = str(stream.get_extra_info("socket").getpeername()[0])
+        if host.lower() not in self.allowed_hosts and not _public(peer):
+            stream.close()
+            raise httpcore2.ConnectError(f"{REFUSED_PEER} {peer} ({host})")
+        return stream
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore2.NetworkStream:
+        raise httpcore2.ConnectError("askbot does not fetch over Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def _transport(settings: FetchSettings) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False)
+    if not settings.allow_private_urls:
+        # httpx builds its pool without a way to pass a network backend: replaced here.
+        transport._pool = httpcore2.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=PublicOnly(settings.private_hosts()),
+        )
+    return transport
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -225,7 +273,7 @@ class Fetcher:
         self.client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or _transport(settings),
             headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
@@ -352,6 +400,11 @@ class Fetcher:
                     "the site may be down; set ASKBOT_FETCH_TIMEOUT to wait longer",
                 ) from None
             except httpx.HTTPError as exc:
+                if REFUSED_PEER in str(exc):
+                    raise FetchError(
+                        f"{url}: {exc}",
+                        "set ASKBOT_ALLOW_PRIVATE_URLS=1 to allow internal addresses",
+                    ) from None
                 raise _Dropped(f"{url}: {type(exc).__name__}: {exc}") from None
             finally:
                 host.last = time.monotonic()
