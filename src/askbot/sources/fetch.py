@@ -63,6 +63,7 @@ ACCEPTED_TYPES = (
 CHUNK = 64 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_FRESH = timedelta(hours=24)
+ROBOTS_RETRY_SECONDS = 600.0
 REFUSED_PEER = "askbot refused the connection: non-public address"
 
 
@@ -247,7 +248,7 @@ class _Host:
     last: float = 0.0
     robots: Protego | None = None
     robots_error: str | None = None
-    robots_read: bool = False
+    robots_until: float = 0.0  # time.monotonic() when robots.txt is to be read again
 
 
 class Fetcher:
@@ -303,9 +304,12 @@ class Fetcher:
     # -- robots.txt -------------------------------------------------------------------
 
     def _robots(self, url: str, host: _Host) -> None:
-        if host.robots_read:
+        # A long-running watch reads it again after a day, as a new process would; after
+        # a failure, within minutes (one request a sync, not one a page).
+        if time.monotonic() < host.robots_until:
             return
-        host.robots_read = True
+        host.robots_until = time.monotonic() + ROBOTS_FRESH.total_seconds()
+        host.robots, host.robots_error = None, None
         key = self._key(url)
         known = self.robots.get(key)
         if known is not None and datetime.now(UTC) - known.fetched < ROBOTS_FRESH:
@@ -317,9 +321,11 @@ class Fetcher:
         except FetchError as exc:
             # RFC 9309: an unreachable robots.txt means "assume everything is disallowed".
             host.robots_error = f"robots.txt could not be read ({exc.problem})"
+            host.robots_until = time.monotonic() + ROBOTS_RETRY_SECONDS
             return
         if got.status >= 500:
             host.robots_error = f"robots.txt answered {got.status}"
+            host.robots_until = time.monotonic() + ROBOTS_RETRY_SECONDS
         elif got.status == 200:
             host.robots = Protego.parse(got.text())
             self.robots[key] = Robots(text=got.text(), fetched=datetime.now(UTC))
