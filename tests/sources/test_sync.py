@@ -110,3 +110,22 @@ def test_sources_unfollow_and_errors(newsroom: Newsroom) -> None:
     assert newsroom("sync", "nope").code == 6
     bad_every = newsroom("follow", newsroom.url("/valley/atom.xml"), "--every", "soon")
     assert bad_every.code == 2 and "not a duration" in bad_every.err
+
+
+def test_an_entry_seen_before_is_known_by_its_guid_when_its_link_moves(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.follow_outlets()
+    assert newsroom("sync", "harbour").code == 0
+    feed = newsroom.feeds.rss(
+        ["/harbour/2026/11/ports-reopen.html", "/harbour/2026/11/grain-deal.html"]
+    )
+    # Same GUIDs, links moved (and tagged for tracking): nothing to fetch.
+    moved = feed.replace("/harbour/2026/11/", "/harbour/archive/").replace(
+        ".html</link>", ".html?utm_source=rss</link>"
+    )
+    newsroom.site.static("/harbour/feed.xml", moved, "application/rss+xml")
+    newsroom.site.hits.clear()
+    run = newsroom("sync", "harbour")
+    assert run.code == 0, run.text
+    assert dict(newsroom.site.hits) == {"/harbour/feed.xml": 1}

@@ -78,16 +78,19 @@ class Source(BaseModel):
     def articles(self) -> int:
         return len({s.article_id for s in self.seen.values() if s.article_id})
 
-    def seen_entry(self, key: str, guid: str | None) -> Seen | None:
+    def seen_entry(
+        self, key: str, guid: str | None, by_guid: dict[str, Seen] | None = None
+    ) -> Seen | None:
         """The record of an entry, by canonical URL, else by GUID (a feed that moved its
-        links keeps its GUIDs)."""
+        links keeps its GUIDs); ``by_guid`` is ``guids()``, computed once per sync."""
         if key in self.seen:
             return self.seen[key]
         if guid:
-            for record in self.seen.values():
-                if record.guid == guid:
-                    return record
+            return (by_guid if by_guid is not None else self.guids()).get(guid)
         return None
+
+    def guids(self) -> dict[str, Seen]:
+        return {s.guid: s for s in self.seen.values() if s.guid}
 
 
 class Registry(BaseModel):

@@ -155,8 +155,9 @@ class _SourceSync:
 
     def _todo(self, entries: list[Entry]) -> list[Entry]:
         todo: dict[str, Entry] = {}
+        by_guid = self.source.guids()
         for entry in entries:
-            seen = self.source.seen_entry(entry.key, entry.guid)
+            seen = self.source.seen_entry(entry.key, entry.guid, by_guid)
             if seen is not None and seen.fingerprint == entry.fingerprint:
                 continue
             todo.setdefault(entry.key, entry)
