@@ -216,3 +216,24 @@ def test_follow_fails_well_on_a_bad_url(newsroom: Newsroom) -> None:
     run = newsroom("follow", "ftp://example.org/feed.xml")
     assert run.code == 6 and "only http and https" in run.err
     assert "no sources yet" in newsroom("sources").out
+
+
+def test_an_entry_with_a_broken_link_costs_only_that_entry(newsroom: Newsroom) -> None:
+    story = newsroom.feeds.items["/valley/2026/11/dam-repairs.html"]
+    atom = newsroom.feeds.atom(["/valley/2026/11/dam-repairs.html"])
+    broken = atom.replace("<entry>", "<entry>", 1).replace(
+        "</feed>",
+        "<entry><title>Broken</title><link rel='alternate' href='http://[::1/x'/>"
+        "<id>tag:broken</id><updated>2026-11-24T00:00:00Z</updated>"
+        f"<content type='html'>{''.join(f'&lt;p&gt;{p}&lt;/p&gt;' for p in story.paragraphs)}"
+        "</content></entry>"
+        "<entry><title>Port</title><link rel='alternate' href='http://host:99999/x'/>"
+        "<id>tag:port</id><updated>2026-11-24T00:00:00Z</updated></entry></feed>",
+    )
+    newsroom.site.static("/valley/atom.xml", broken, "application/atom+xml")
+    assert newsroom("follow", newsroom.url("/valley/atom.xml"), "--name", "valley").code == 0
+    run = newsroom("sync")
+    assert run.code == 1, run.text
+    err = " ".join(run.err.split())
+    assert "source valley: http://host:99999/x: not a valid URL" in err, err
+    assert len(newsroom.articles()) >= 1

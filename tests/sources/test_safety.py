@@ -179,3 +179,14 @@ def test_the_connected_address_is_checked_too(site: Site) -> None:
         PublicOnly().connect_tcp("localhost", port)
     PublicOnly(frozenset({"localhost"})).connect_tcp("localhost", port).close()
     assert site.hits == {}
+
+
+@pytest.mark.parametrize(
+    "url", ["http://", "not a url", "http://host:99999/", "http://[::1", "javascript:alert(1)"]
+)
+def test_a_url_that_is_not_one_is_one_error(url: str) -> None:
+    with (
+        Fetcher(FetchSettings(allow_private_urls=True, fetch_delay=0, fetch_retries=0)) as f,
+        pytest.raises(FetchError),
+    ):
+        f.get(url)

@@ -112,7 +112,11 @@ def _public(address: str) -> bool:
 
 def check_url(url: str, allow_private: bool, allowed_hosts: frozenset[str] = frozenset()) -> None:
     """Refuses a URL askbot must not fetch (FetchError says why)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port out of range, an unclosed [IPv6 literal
+        raise FetchError(f"{url}: not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http and https URLs are fetched, not {parts.scheme!r}")
     host = parts.hostname
@@ -121,7 +125,7 @@ def check_url(url: str, allow_private: bool, allowed_hosts: frozenset[str] = fro
     if allow_private or host.lower() in allowed_hosts:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
         raise FetchError(f"{url}: cannot resolve {host} ({exc})") from None
     for info in infos:
@@ -294,7 +298,10 @@ class Fetcher:
 
     @staticmethod
     def _key(url: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise FetchError(f"{url}: not a valid URL ({exc})") from None
         return f"{parts.scheme}://{parts.netloc.lower()}"
 
     def _host(self, url: str) -> _Host:
@@ -400,6 +407,8 @@ class Fetcher:
                             )
                         body = self._read(response, url, limit)
                     return response, body
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"{url}: not a valid URL ({exc})") from None
             except httpx.TimeoutException:
                 raise TransientFetchError(
                     f"{url}: timed out after {self.settings.fetch_timeout:g}s",

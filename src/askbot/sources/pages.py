@@ -19,9 +19,16 @@ if TYPE_CHECKING:
     from askbot.service import AskBot
 
 
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def _filled(article: Article, entry: Entry, where: str, notices: list[Notice]) -> Article:
     """The page's own metadata first; the entry's where the page is silent."""
-    host = urlsplit(where).hostname or ""
+    host = _host(where) or ""
     updates: dict[str, Any] = {}
     if not article.title and entry.title:
         updates["title"] = entry.title
@@ -67,7 +74,7 @@ def article_from_entry(entry: Entry, notices: list[Notice]) -> Article:
         "text": text,
         "title": entry.title,
         "url": entry.url,
-        "source": entry.outlet or urlsplit(entry.url).hostname,
+        "source": entry.outlet or _host(entry.url),
         "published": entry.published,
         "updated": entry.updated if entry.updated != entry.published else None,
         "authors": list(entry.authors) or None,

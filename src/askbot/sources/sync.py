@@ -124,6 +124,9 @@ class _SourceSync:
         except AskbotError as exc:
             self.result.error = _reason(exc, source.url)
             return self.result
+        except (ValueError, RecursionError) as exc:  # a parser's own failure
+            self.result.error = f"could not be read ({type(exc).__name__}: {exc})"
+            return self.result
         self.result.kind = document.kind
         self._read(entries, got if document.kind == "page" else None)
         self.result.validators = validators
@@ -173,6 +176,11 @@ class _SourceSync:
             notices: list[Notice] = []
             try:
                 article = self._article(entry, page, notices)
+            except (ValueError, RecursionError) as exc:
+                # A parser's own failure on one hostile entry costs that entry only.
+                reason = f"could not be read ({type(exc).__name__}: {exc})"
+                self.result.problems.append(Problem(entry.url, reason))
+                continue
             except TransientFetchError as exc:
                 # Not recorded as seen: the next sync tries again.
                 self.result.problems.append(Problem(entry.url, _reason(exc, entry.url)))
