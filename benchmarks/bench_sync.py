@@ -148,7 +148,7 @@ def main() -> None:
         bot = AskBot.open(Settings(index=root / "sync", **off), create=True)  # type: ignore[arg-type]
         bot.warm_up()
         store = follow(bot, newsroom.base + "/feed.xml", 60)
-        with Fetcher(fetching) as fetcher, store.locked(10):
+        with Fetcher(fetching) as fetcher, store.syncing(10):
             started = time.perf_counter()
             first = sync(bot, store, fetcher, max_entries=10_000)
             sync_seconds = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
 from sources_harness import Newsroom
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -83,3 +85,54 @@ def test_kill_9_mid_sync_then_resume(newsroom: Newsroom) -> None:
         "Valley school opens its doors after rebuild",
         "Old lighthouse to become a museum",
     } <= titles
+
+
+def test_follow_and_unfollow_while_a_sync_runs(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newsroom.follow_outlets()
+    release = threading.Event()
+    new_page = "/valley/2026/11/school-opens.html"
+    serve_page = newsroom.site.routes[new_page]
+
+    def stuck(request: BaseHTTPRequestHandler) -> None:
+        release.wait(30)
+        serve_page(request)
+
+    newsroom.site.routes[new_page] = stuck
+    newsroom.harbour_rss(["/harbour/2026/11/ports-reopen.html", new_page])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)]),
+        "ASKBOT_FETCH_TIMEOUT": "60",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "sync", "--index", str(newsroom.index)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while newsroom.site.hits[new_page] == 0:
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        # The sync is under way: sources can still be followed and unfollowed.
+        newsroom.site.static(
+            "/valley/feed.json",
+            newsroom.feeds.json_feed(["/valley/2026/11/rail-line.html"]),
+            "application/feed+json",
+        )
+        assert newsroom("follow", newsroom.url("/valley/feed.json"), "--name", "json").code == 0
+        assert newsroom("unfollow", "coast").code == 0
+        monkeypatch.setenv("ASKBOT_LOCK_TIMEOUT", "0.5")
+        busy = newsroom("sync")
+        assert busy.code == 3 and "another askbot is syncing" in busy.err
+    finally:
+        release.set()
+    assert child.wait(60) == 0
+    names = [s["name"] for s in json.loads(newsroom("sources", "--json").out)]
+    assert names == ["harbour", "valley", "json"]
+    assert "Valley school opens its doors after rebuild" in {
+        a.title for a in newsroom.articles().values()
+    }

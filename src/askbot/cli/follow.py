@@ -270,7 +270,7 @@ def sync_command(
     store = _store(settings)
     with (
         AskBot.open(settings) as bot,
-        store.locked(settings.lock_timeout),
+        store.syncing(settings.lock_timeout),
         Fetcher(load_fetch_settings()) as fetcher,
     ):
         if not store.load().sources:
@@ -301,7 +301,7 @@ def watch(
             raise SourceError("no sources to watch", "follow one first: askbot follow URL")
 
         def run(names: Sequence[str]) -> None:
-            with store.locked(settings.lock_timeout):
+            with store.syncing(settings.lock_timeout):
                 report = _run_sync(bot, store, fetcher, names)
             _summary(report)
 

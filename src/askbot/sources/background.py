@@ -64,7 +64,7 @@ class BackgroundSync:
         from askbot.sources.sync import sync
 
         try:
-            with self.store.locked(self.bot.settings.lock_timeout):
+            with self.store.syncing(self.bot.settings.lock_timeout):
                 report = sync(self.bot, self.store, fetcher, names)
         except AskbotError as error:
             log.error("background sync failed: %s", error)

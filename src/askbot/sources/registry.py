@@ -26,6 +26,7 @@ from askbot.errors import IndexBusyError, SourceError
 
 FILE = "sources.json"
 LOCK = ".sources.lock"
+SYNC_LOCK = ".sync.lock"
 FORMAT = 1
 
 Kind = Literal[
@@ -156,13 +157,28 @@ class SourceStore:
 
     @contextlib.contextmanager
     def locked(self, timeout: float) -> Iterator[None]:
-        """Held by the one process changing the sources (follow, sync, unfollow)."""
-        lock = filelock.FileLock(str(self.folder / LOCK), timeout=timeout)
+        """Held while ``sources.json`` is read, changed and written (follow, unfollow, the
+        end of a sync): moments, so ``follow`` works while ``watch`` syncs."""
+        with self._lock(LOCK, timeout, "changing the sources of"):
+            yield
+
+    @contextlib.contextmanager
+    def syncing(self, timeout: float) -> Iterator[None]:
+        """Held for a whole sync: one sync of an index at a time."""
+        with self._lock(SYNC_LOCK, timeout, "syncing the sources of"):
+            yield
+
+    @contextlib.contextmanager
+    def _lock(self, name: str, timeout: float, doing: str) -> Iterator[None]:
+        lock = filelock.FileLock(str(self.folder / name), timeout=timeout)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except filelock.Timeout:
             raise IndexBusyError(
-                f"another askbot is syncing or changing the sources of {self.folder}",
+                f"another askbot is {doing} {self.folder}",
                 "wait for it to finish, or raise ASKBOT_LOCK_TIMEOUT",
             ) from None
+        try:
+            yield
+        finally:
+            lock.release()

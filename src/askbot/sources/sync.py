@@ -261,7 +261,9 @@ def sync(
     progress: SourceProgress | None = None,
     ingest_progress: Callable[[int, int, int], None] | None = None,
 ) -> SyncReport:
-    """Syncs the named sources (all when none is named); the caller holds ``store.locked``."""
+    """Syncs the named sources (all when none is named); the caller holds
+    ``store.syncing``. ``sources.json`` is locked only to record the result, so sources
+    can be followed and unfollowed meanwhile."""
     started = time.perf_counter()
     requests_before = fetcher.requests
     registry = store.load()
@@ -277,12 +279,13 @@ def sync(
     articles = _unique(results)
     report = bot.ingest_articles(articles, ingest_progress) if articles else None
     # The index has committed: only now record what was seen (see registry.py).
-    registry = store.load()
-    now = datetime.now(UTC)
-    for result in results:
-        _apply(registry, result, now)
-    registry.robots.update(fetcher.robots)
-    store.save(registry)
+    with store.locked(bot.settings.lock_timeout):
+        registry = store.load()  # as it is now: followed or unfollowed meanwhile
+        now = datetime.now(UTC)
+        for result in results:
+            _apply(registry, result, now)
+        registry.robots.update(fetcher.robots)
+        store.save(registry)
     return SyncReport(
         results=results,
         ingest=report,
