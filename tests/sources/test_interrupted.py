@@ -136,3 +136,28 @@ def test_follow_and_unfollow_while_a_sync_runs(
     assert "Valley school opens its doors after rebuild" in {
         a.title for a in newsroom.articles().values()
     }
+
+
+def test_ctrl_c_stops_watch_cleanly(newsroom: Newsroom) -> None:
+    newsroom.follow_outlets()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "watch", "--index", str(newsroom.index)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(newsroom.articles()) < 5:
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err
+    assert "stopped: the index is at its last commit" in err and "Traceback" not in err
+    assert "watching 3 sources" in out
