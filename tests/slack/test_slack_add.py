@@ -104,3 +104,33 @@ def test_a_shared_internal_link_is_refused(start: Start, fake_slack: FakeSlack, 
     (post,) = fake_slack.wait_for("chat.postMessage")
     assert "Could not add" in post.body["text"] and "non-public address" in post.body["text"]
     assert site.hits[GRAIN] == 0
+
+
+def test_the_message_shortcut_adds_the_first_link(
+    start: Start, fake_slack: FakeSlack, site: Site
+) -> None:
+    import json
+    from urllib.parse import urlencode
+
+    harness = start("everyone")
+    payload = {
+        "type": "message_action",
+        "callback_id": "add_to_askbot",
+        "team": {"id": "T1"},
+        "user": {"id": "U3"},
+        "channel": {"id": "C1"},
+        "trigger_id": "t3",
+        "response_url": fake_slack.response_url("shortcut"),
+        "message_ts": "1690000000.000009",
+        "message": {
+            "type": "message",
+            "ts": "1690000000.000009",
+            "text": f"worth a read <{site.base}{GRAIN}|the grain deal>",
+        },
+    }
+    reply = harness.post(
+        urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+    )
+    assert reply.status == 200
+    (response,) = fake_slack.wait_for("response")
+    assert "Added: Grain export deal signed in Kessel Bay" in response.body["text"]
