@@ -199,7 +199,14 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
     if bot.settings.retriever != RetrievalMode.bm25:
         log.info("askbot is loading %s before answering", bot.embedder.name)
         log.info("askbot loaded the model in %.1f s", bot.warm_up() / 1000)
-    app, handlers = build_app(settings, bot)
+    from askbot.sources.background import BackgroundSync
+    from askbot.sources.settings import load_fetch_settings
+    from askbot.sources.sharing import LinkAdder
+
+    fetching = load_fetch_settings()
+    adder = LinkAdder(bot, fetching, settings.add_allowed)
+    app, handlers = build_app(settings, bot, adder=adder)
+    background = BackgroundSync(bot, fetching).start() if fetching.sync else None
     try:
         if resolved == "socket":
             log.info("askbot is connecting to Slack over Socket Mode")
@@ -212,4 +219,7 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
             finally:
                 server.server_close()
     finally:
+        if background is not None:
+            background.stop()
         handlers.close()
+        adder.close()
