@@ -102,16 +102,37 @@ class Citation(Record):
     label: str = Field("", description="The headline, or the article's opening words.")
 
 
+class Speaker(Record):
+    """Who an article says spoke: ``{"name": "Sergey Lavrov", "role": "Russia's foreign
+    minister"}`` (a person, or a named organisation; the role when the article gives one)."""
+
+    name: str
+    role: str | None = None
+
+
+class Attribution(Record):
+    """A quotation or a sentence of reported speech (``[start, end)`` of its article's
+    text) and the speaker the article attributes it to (``askbot.news.speakers``)."""
+
+    start: int
+    end: int
+    name: str
+    role: str | None = None
+    kind: str = Field("direct", description="direct (in quotation marks) or reported")
+
+
 class Excerpt(Citation):
     """A verbatim quote: ``text == article.text[start:end]`` of ``article_id``.
 
     ``also_in`` lists other articles that carry the same words (the same quote run by
-    several outlets), each with its own offsets.
+    several outlets), each with its own offsets. ``speaker`` is who the article says
+    spoke the words, when the excerpt holds attributed speech.
     """
 
     text: str
     score: float
     also_in: tuple[Citation, ...] = ()
+    speaker: Speaker | None = None
 
 
 class Figure(Record):
