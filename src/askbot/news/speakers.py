@@ -49,6 +49,8 @@ def _words(text: str) -> frozenset[str]:
 
 # Quotations shorter than this many words are scare quotes or titles, not speech.
 MIN_QUOTE_WORDS = 4
+# A sentence with this many words outside its quotation reports speech of its own.
+_REPORTING_WORDS = 8
 # An attribution sentence standing after a quotation ("Lavrov said on Friday.") is short.
 _FOLLOWING_WORDS = 14
 
@@ -430,7 +432,15 @@ def _resolve(art: _Article, name: str, at: int) -> _Said | None:
     if orgs:
         return _Said(max(orgs, key=len).removeprefix("the ").strip(), None, True)
     if len(words) >= 2 and all(w[:1].isupper() for w in words):
-        return _Said(bare, _title_before(art.text, at), True)  # a name NER missed
+        # A name NER missed: it is a person from here on, so 'Ruiz said' finds her.
+        where = art.text.find(bare, at)
+        end = where + len(bare) if where != -1 else at + len(name)
+        role = _apposition(art.text, end) or _title_before(art.text, max(where, at))
+        art.persons.setdefault(_key(bare), _Person(bare, role, at))
+        art.mentions.append((max(where, at), end, _key(bare)))
+        art.mentions.sort()
+        person = art.persons[_key(bare)]
+        return _Said(person.name, person.role, True)
     return None
 
 
@@ -568,7 +578,13 @@ def _iter_said(
             continue
         s0, s1 = sentences[idx[0]].start, sentences[idx[-1]].end
         near = qe if art.text[s0:qs].strip(" \x00") == "" else qs
-        yield qs, qe, _speaker_in(art, min(s0, qs), max(s1, qe), near=near), "direct"
+        said = _speaker_in(art, min(s0, qs), max(s1, qe), near=near)
+        yield qs, qe, said, "direct"
+        outside = art.blank[s0:s1].replace("\x00", " ").split()
+        if said is not None and said.named and len(outside) >= _REPORTING_WORDS:
+            # 'Reznikov told parliament that there are 130,000 troops, but that "…"':
+            # the words around the quotation are his too, reported.
+            yield s0, s1, said, "reported"
     for sentence in sentences:
         if any(qs < sentence.end and sentence.start < qe for qs, qe in quotes):
             continue
