@@ -33,12 +33,10 @@ import hashlib
 import json
 import time
 from collections import Counter
-from pathlib import Path
-
-from common import DATASETS, ROOT
 
 from askbot.models import Attribution
 from askbot.news import speakers
+from common import DATASETS, ROOT
 
 LABELS = ROOT / "benchmarks" / "data" / "speakers_labels.jsonl"
 ARTICLES = DATASETS / "realtimeqa_2023" / "articles.jsonl.gz"
@@ -153,5 +151,4 @@ def _embed_ms(records: list[dict[str, str]]) -> float:
 
 
 if __name__ == "__main__":
-    Path(__file__)  # run from anywhere: common.py finds the data sets
     main()
