@@ -273,3 +273,23 @@ def test_questions_that_name_a_speaker() -> None:
     assert matches("the Russian foreign minister", lavrov)
     assert not matches("Blinken", lavrov)
     assert not matches("the defense minister", lavrov)
+
+
+def test_the_speakers_own_words_beat_better_matching_reporting_about_them(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "The deficit under Finance Minister Ana Costa grew again in March, and the deficit "
+        "in March is now the largest in Europe, figures show.\n\n"
+        "“The deficit will close within two years, whatever happens,” Costa said."
+    )
+    bot = AskBot.open(
+        make_settings(tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
+    )
+    bot.ingest_articles([Article(id="costa", text=text, source="Wire")])
+    answer = bot.ask("What did Costa say about the deficit in March?")
+    bot.close()
+    first = answer.excerpts[0]
+    assert first.speaker == Speaker(name="Ana Costa", role="Finance Minister")
+    assert first.text.startswith("“The deficit will close")
+    assert "— Ana Costa, Finance Minister (via Wire)" in _shown(answer)

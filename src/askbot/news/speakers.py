@@ -98,7 +98,8 @@ _DAYS = _words(
     april may june july august september october november december today yesterday"""
 )
 _SENTENCE_OPENERS = _words(
-    "But And So Then Meanwhile Also When After While Still Yet Now In On At The By"
+    "But And So Then Meanwhile Also When After While Still Yet Now In On At The By How What "
+    "Why Who Where If As"
 )
 _POSSESSIVE = re.compile(r"[’']s?$")
 # 'Sen. Marco Rubio, R-Fla.': the party and state tag after a US legislator's name.
@@ -292,23 +293,10 @@ def _people(text: str) -> _Article:
         else:
             art.orgs.append((start, end, found))
     # A person named by surname alone in the parts NER read may be introduced in full in a
-    # part it did not: the first capitalised run ending with the surname.
-    for person in art.persons.values():
+    # part it did not.
+    for key, person in list(art.persons.items()):
         if len(person.name.split()) == 1:
-            full = re.search(
-                rf"\b((?:[A-Z][\w.’'-]*\s+){{1,3}}){re.escape(person.name)}\b", art.blank
-            )
-            if full:
-                name = _strip_titles(full.group().strip())
-                if len(name.split()) > 1 and not any(w.lower() in _DAYS for w in name.split()):
-                    person.name = name
-                    person.role = (
-                        person.role
-                        or _apposition(text, full.end())
-                        or _title_before(
-                            text, full.start(1) + len(full.group(1)) - len(full.group(1).lstrip())
-                        )
-                    )
+            art.persons[key] = _full_name(art, person.name) or person
     # Every other occurrence of a known person's surname outside quotations is a mention.
     seen = {start for start, _, _ in art.mentions}
     for key, person in art.persons.items():
@@ -318,6 +306,26 @@ def _people(text: str) -> _Article:
                 art.mentions.append((m.start(), m.end(), key))
     art.mentions.sort()
     return art
+
+
+def _full_name(art: _Article, surname: str) -> _Person | None:
+    """The first full name ending in ``surname`` ('Finance Minister Ana Costa' for
+    'Costa'), with the title before it as the role; None when there is none."""
+    pattern = rf"\b(?:[A-Z][\w.’'-]*\s+){{1,4}}{re.escape(surname)}\b"
+    for found in re.finditer(pattern, art.blank):
+        words = found.group().split()
+        if any(w.lower().strip(".,") in _ORG_WORDS or w.lower() in _DAYS for w in words):
+            continue
+        titles = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in _ROLE_NOUNS]
+        name = words[titles[-1] + 1 :] if titles else words
+        while name and name[0] in _SENTENCE_OPENERS:
+            name.pop(0)
+        if len(name) < 2 or any(w.endswith((",", ".")) and len(w) > 3 for w in name[:-1]):
+            continue
+        at = found.end() - len(" ".join(name))
+        role = _apposition(art.text, found.end()) or _title_before(art.text, at)
+        return _Person(" ".join(name), role, at)
+    return None
 
 
 def _add_person(art: _Article, found: str, start: int, end: int) -> None:
@@ -429,6 +437,15 @@ def _resolve(art: _Article, name: str, at: int) -> _Said | None:
         return _Said(person.name, person.role, True)
     if words[0].lower() in _PRONOUNS or all(w.lower() in _GENERIC for w in words):
         return None
+    if len(words) == 1 and words[0][:1].isupper() and words[0].lower() not in _ORG_WORDS:
+        # A surname NER did not take for a person: a person if the article names them in
+        # full somewhere ('Costa said' after 'Finance Minister Ana Costa').
+        full = _full_name(art, words[0])
+        if full is not None:
+            art.persons[_key(full.name)] = full
+            art.mentions.append((full.first, full.first + len(full.name), _key(full.name)))
+            art.mentions.sort()
+            return _Said(full.name, full.role, True)
     if any(w.lower().strip(".,") in _DAYS for w in words) and len(words) == 1:
         return None
     if any(w.lower().strip(".,") in _ORG_WORDS for w in words):
