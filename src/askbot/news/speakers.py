@@ -152,8 +152,9 @@ def available() -> str | None:
     try:
         _nlp()
     except (ImportError, OSError) as exc:
+        first = (str(exc).splitlines() or [""])[0]
         return (
-            f"speaker attribution is off ({type(exc).__name__}: {exc}); "
+            f"speaker attribution is off ({type(exc).__name__}: {first}); "
             f"install it with: pip install 'askbot[speakers]'"
         )
     return None
