@@ -280,7 +280,7 @@ def test_the_speakers_own_words_beat_better_matching_reporting_about_them(
 ) -> None:
     text = (
         "The deficit under Finance Minister Ana Costa grew again in March, and the deficit "
-        "in March is now the largest in Europe, figures show.\n\n"
+        "in March is now the largest in Europe, the figures say.\n\n"
         "“The deficit will close within two years, whatever happens,” Costa said."
     )
     bot = AskBot.open(
