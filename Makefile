@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck unit bench bench-core clean
+.PHONY: demo test lint typecheck unit bench bench-core bench-speakers clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: lint typecheck unit
 
 bench-core: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+bench-speakers: $(STAMP)
+	$(BIN)/python benchmarks/bench_speakers.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_eval.py

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from askbot.answering.evidence import Evidence, Hit
 from askbot.index import PassageRow
-from askbot.models import Citation, Excerpt, citation_label
+from askbot.models import Citation, Excerpt, Speaker, citation_label
 from askbot.tokenizer import STOPWORDS, tokens
 
 # Passages whose sentences compete to be quoted; deeper ones almost never win.
@@ -49,6 +49,17 @@ class Unit:
     @property
     def text(self) -> str:
         return self.row.text[self.start - self.row.start : self.end - self.row.start]
+
+    @property
+    def speaker(self) -> Speaker | None:
+        """Who the article says spoke these words: the attributed quote or reported
+        speech that overlaps the unit most (a direct quote over a sentence about one)."""
+        best = max(
+            (q for q in self.row.quotes if q.start < self.end and self.start < q.end),
+            key=lambda q: (min(q.end, self.end) - max(q.start, self.start), q.kind == "direct"),
+            default=None,
+        )
+        return None if best is None else Speaker(name=best.name, role=best.role)
 
 
 class UnitBoost(Protocol):
@@ -147,6 +158,7 @@ class ExcerptSelector:
                 text=unit.text,
                 score=round(unit.score, 4),
                 also_in=tuple(unit.also_in),
+                speaker=unit.speaker,
             )
             for unit, _ in chosen
         ]

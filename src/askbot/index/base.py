@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from askbot.models import (
     Article,
+    Attribution,
     FilterReport,
     IndexInfo,
     Manifest,
@@ -47,6 +48,7 @@ class PassageRow:
     published: date | None
     url: str | None
     label: str = ""
+    quotes: tuple[Attribution, ...] = ()  # the article's attributed speech in this passage
 
 
 class Snapshot(ABC):

@@ -17,7 +17,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from askbot.index.base import PassageRow
-from askbot.models import Article, FilterReport, Passage, QueryFilters, Span, citation_label
+from askbot.models import (
+    Article,
+    Attribution,
+    FilterReport,
+    Passage,
+    QueryFilters,
+    Span,
+    citation_label,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,6 +34,7 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT, url TEXT, source TEXT, published TEXT, updated TEXT,
     authors TEXT NOT NULL, metadata TEXT NOT NULL, origin TEXT, label TEXT NOT NULL,
     content_hash TEXT NOT NULL, ingested TEXT NOT NULL,
+    quotes TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source COLLATE NOCASE);
@@ -97,8 +106,8 @@ def insert_article(
     """Inserts an article (which must not exist) and its passages; returns passage ids."""
     conn.execute(
         "INSERT INTO articles (id, title, url, source, published, updated, authors, metadata, "
-        "origin, label, content_hash, ingested, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "origin, label, content_hash, ingested, quotes, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.id,
             article.title,
@@ -112,6 +121,7 @@ def insert_article(
             citation_label(article.title, article.text[:2000]),
             article.content_hash,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            _quotes_json(article.quotes),
             article.text,
         ),
     )
@@ -168,8 +178,8 @@ def article_ids(conn: sqlite3.Connection) -> list[str]:
 
 def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     row = conn.execute(
-        "SELECT id, text, title, url, source, published, authors, metadata, origin, updated "
-        "FROM articles WHERE id = ?",
+        "SELECT id, text, title, url, source, published, authors, metadata, origin, updated, "
+        "quotes FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
@@ -185,7 +195,20 @@ def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
         metadata=json.loads(row[7]),
         origin=row[8],
         updated=date.fromisoformat(row[9]) if row[9] else None,
+        quotes=_quotes(row[10]),
     )
+
+
+def _quotes_json(quotes: Sequence[Attribution]) -> str:
+    return json.dumps([q.model_dump(exclude_defaults=True) for q in quotes])
+
+
+def _quotes(raw: str, start: int = 0, end: int | None = None) -> tuple[Attribution, ...]:
+    """An article's attributed quotes, or those overlapping ``[start, end)``."""
+    if raw == "[]":
+        return ()
+    found = (Attribution.model_validate(q) for q in json.loads(raw))
+    return tuple(q for q in found if end is None or (q.start < end and start < q.end))
 
 
 def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageRow]:
@@ -195,7 +218,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
         marks = ",".join("?" * len(batch))
         for r in conn.execute(
             "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
-            "a.title, a.source, a.published, a.url, a.label "
+            "a.title, a.source, a.published, a.url, a.label, a.quotes "
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             batch,
         ):
@@ -211,6 +234,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
                 published=date.fromisoformat(r[8]) if r[8] else None,
                 url=r[9],
                 label=r[10],
+                quotes=_quotes(r[11], r[2], r[3]),
             )
     return rows
 

@@ -15,7 +15,7 @@ from askbot.answering.filters import describe as describe_filters
 from askbot.answering.filters import describe_time
 from askbot.chat.feedback import payload
 from askbot.models import Answer, Citation, Excerpt
-from askbot.news import describe
+from askbot.news import describe, said_line
 from askbot.slack.mrkdwn import escape_within, link
 
 SECTION_LIMIT = 3000
@@ -185,7 +185,8 @@ def answer_message(
     body: list[Block] = []
     for excerpt, source in zip(answer.excerpts, sources, strict=False):
         body.append(_section(escape_within(excerpt.text, budget, quoted=True)))
-        body.append(_context(source))
+        said = said_line(excerpt)
+        body.append(_context(f"{escape_within(said, 600)}\n{source}" if said else source))
     footer = f"confidence {answer.confidence:.2f} · {answer.timings.total_ms:.0f} ms"
     hidden = len(answer.excerpts) - len(sources)
     if hidden:
