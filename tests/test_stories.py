@@ -161,3 +161,23 @@ def test_evaluation_counts_a_copy_of_the_gold_article_as_a_hit(tmp_path: Path) -
     assert counts["copy_hits@10"] == 1
     plain, plain_counts = summarize([outcome.model_copy(update={"copies": {}})])
     assert plain["recall@1"] == 0.0 and plain_counts["copy_hits@10"] == 0
+
+
+def test_a_rewritten_copy_takes_no_second_slot(tmp_path: Path) -> None:
+    """Copies whose words differ (no ``also_in`` merge) still show the story once."""
+    first = ORIGINAL.model_copy(
+        update={
+            "text": LAVROV + "\n\nBlinken and Lavrov will meet in Geneva next week, officials said."
+        }
+    )
+    rewrite = COPY.model_copy(
+        update={
+            "text": COPY.text
+            + "\n\nTalks between Blinken and Lavrov are expected in Geneva soon, according to diplomats."
+        }
+    )
+    with open_bot(tmp_path / "index", first, rewrite, OTHER) as bot:
+        answer = bot.ask("Will Blinken and Lavrov meet in Geneva?", k=3)
+    articles = {e.article_id for e in answer.excerpts}
+    assert len(articles & {ORIGINAL.id, COPY.id}) == 1, [e.text for e in answer.excerpts]
+    assert all(e.story == ORIGINAL.id and len(e.copies) == 1 for e in answer.excerpts)
