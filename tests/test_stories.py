@@ -173,7 +173,7 @@ def test_a_rewritten_copy_takes_no_second_slot(tmp_path: Path) -> None:
     rewrite = COPY.model_copy(
         update={
             "text": COPY.text
-            + "\n\nTalks between Blinken and Lavrov are expected in Geneva soon, according to diplomats."
+            + "\n\nTalks between Blinken and Lavrov are expected in Geneva soon, diplomats say."
         }
     )
     with open_bot(tmp_path / "index", first, rewrite, OTHER) as bot:
