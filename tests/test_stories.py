@@ -13,9 +13,9 @@ from askbot.evaluate.questions import Outcome, Question
 from askbot.models import Article
 from askbot.sample import sample_dir
 from askbot.service import AskBot
+from askbot.settings import Settings
 from askbot.slack.blocks import answer_message
 from askbot.terminal import render_answer
-from conftest import make_settings
 from fakes import HashingEmbedder
 
 LAVROV = (sample_dir() / "000_82e5f7c5c58a7ce4.txt").read_text()
@@ -50,7 +50,7 @@ OTHER = article("bi-lavrov", BUSINESS_INSIDER, "Business Insider", 28, "Russia's
 
 
 def open_bot(path: Path, *articles: Article) -> AskBot:
-    bot = AskBot.open(make_settings(path, min_confidence=0.0), HashingEmbedder(), create=True)
+    bot = AskBot.open(Settings(index=path, min_confidence=0.0), HashingEmbedder(), create=True)
     if articles:
         bot.ingest_articles(list(articles))
     return bot
@@ -160,7 +160,7 @@ def test_evaluation_counts_a_copy_of_the_gold_article_as_a_hit(tmp_path: Path) -
     assert metrics["recall@1"] == 1.0 and metrics["mrr@10"] == 1.0
     assert counts["copy_hits@10"] == 1
     plain, plain_counts = summarize([outcome.model_copy(update={"copies": {}})])
-    assert plain["recall@1"] == 0.0 and plain_counts["copy_hits@10"] == 0
+    assert plain["recall@1"] == 0.0 and "copy_hits@10" not in plain_counts
 
 
 def test_a_rewritten_copy_takes_no_second_slot(tmp_path: Path) -> None:

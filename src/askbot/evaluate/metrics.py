@@ -145,7 +145,8 @@ def summarize(outcomes: Sequence[Outcome]) -> tuple[dict[str, float], dict[str, 
                 [float(np.mean([_gold_cited(o, c.article_id) for c in o.cited])) for o in cited]
             )
         counts["retrieval"] = len(retrieval)
-        counts["copy_hits@10"] = sum(copy_hits(o) for o in retrieval)
+        if any(o.copies for o in retrieval):  # only where gold articles have copies at all
+            counts["copy_hits@10"] = sum(copy_hits(o) for o in retrieval)
     with_answers = [o for o in outcomes if o.question.answerable and o.question.answers]
     if with_answers:
         for k in (1, 3):
