@@ -123,7 +123,7 @@ def build_pairs(
     real_ids = {str(p["a"]) for p in labelled} | {str(p["b"]) for p in labelled}
     rng = random.Random(2023)
     long_enough = [a for a in corpus.values() if len(a.text.split()) >= 200]
-    chosen = stride(sorted(long_enough, key=lambda a: a.id), rewrites)
+    chosen = stride(sorted(long_enough, key=lambda a: a.id), rewrites) if rewrites else []
     everything = list(corpus.values())
     for n, original in enumerate(chosen):
         copy = rerun(original, rng, n)
@@ -178,7 +178,7 @@ def cost(corpus: dict[str, Article], count: int, work: Path) -> None:
     from askbot.embedders import SentenceTransformerEmbedder
 
     rng = random.Random(7)
-    originals = stride(sorted(corpus.values(), key=lambda a: a.id), count)
+    originals = stride(sorted(corpus.values(), key=lambda a: a.id), count)  # count > 0
     reruns = [rerun(a, rng, n) for n, a in enumerate(originals[: count // 4])]
     embedder = SentenceTransformerEmbedder()
     embedder.warm_up()
