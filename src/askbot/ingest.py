@@ -16,6 +16,7 @@ import numpy as np
 from askbot.articles import Read
 from askbot.chunker import chunk
 from askbot.models import Article, ChunkerConfig, IngestReport, Notice, Passage, Skipped
+from askbot.news.stories import group as group_stories
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -168,6 +169,8 @@ def ingest(
                     added += 1
             done += len(group)
             moved(0)
+        # After the writes: new and changed articles are compared with every other one.
+        stories_seconds = group_stories(writer, articles).seconds
     return IngestReport(
         added=added,
         updated=updated,
@@ -176,4 +179,5 @@ def ingest(
         skipped=tuple(skipped),
         notices=tuple(notices),
         seconds=round(time.perf_counter() - started, 3),
+        stories_seconds=round(stories_seconds, 3),
     )

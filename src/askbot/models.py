@@ -133,13 +133,18 @@ class Excerpt(Citation):
 
     ``also_in`` lists other articles that carry the same words (the same quote run by
     several outlets), each with its own offsets. ``speaker`` is who the article says
-    spoke the words, when the excerpt holds attributed speech.
+    spoke the words, when the excerpt holds attributed speech. ``story`` is the story
+    the article belongs to (the id of its earliest copy), and ``copies`` the story's
+    other articles: where they were candidates, at the words they would have been
+    quoted for, otherwise the whole article.
     """
 
     text: str
     score: float
     also_in: tuple[Citation, ...] = ()
     speaker: Speaker | None = None
+    story: str | None = None
+    copies: tuple[Citation, ...] = ()
 
 
 class Figure(Record):
@@ -286,6 +291,9 @@ class IngestReport(Record):
     skipped: tuple[Skipped, ...] = ()
     notices: tuple[Notice, ...] = ()
     seconds: float = 0.0
+    stories_seconds: float = Field(
+        default=0.0, description="Of ``seconds``, the time spent grouping copies into stories."
+    )
 
 
 class ChunkerConfig(Record):

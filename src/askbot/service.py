@@ -245,6 +245,10 @@ class AskBot:
         with self.index.writer(self.settings.lock_timeout) as writer:
             for article_id in dict.fromkeys(article_ids):
                 (removed if writer.remove(article_id) else missing).append(article_id)
+            if removed:  # a removed article may have been what held its story together
+                from askbot.news.stories import group
+
+                group(writer, [])
         return removed, missing
 
     # -- reading ------------------------------------------------------------------------
@@ -256,6 +260,20 @@ class AskBot:
     def article(self, article_id: str) -> Article | None:
         with self.index.snapshot() as snap:
             return snap.article(article_id)
+
+    def story_copies(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The other articles of each of these articles' stories, each mapped to the one
+        of ``article_ids`` it is a copy of."""
+        if not article_ids:
+            return {}
+        with self.index.snapshot() as snap:
+            stories = snap.stories(article_ids)
+        copies: dict[str, str] = {}
+        for article_id in article_ids:
+            for member in stories.get(article_id, ("", []))[1]:
+                if member.article_id not in article_ids:
+                    copies.setdefault(member.article_id, article_id)
+        return copies
 
     def _query(self, question: str, k: int | None, as_of: date | None) -> tuple[Query, int]:
         query = parse_question(

@@ -14,6 +14,7 @@ from askbot.answering.filters import describe as describe_filters
 from askbot.console import printable
 from askbot.models import Answer, Citation
 from askbot.news import describe, said_line
+from askbot.news.stories import reported_by
 
 
 def source_line(citation: Citation) -> str:
@@ -58,6 +59,9 @@ def render_answer(answer: Answer) -> RenderableType:
             lines.insert(0, Text(printable(said), style="green"))
         for other in excerpt.also_in:
             lines.append(Text("also in: " + source_line(other), style="cyan dim"))
+        reported = reported_by(excerpt, excerpt.copies)
+        if reported:
+            lines.append(Text(printable(reported), style="cyan dim"))
         parts.append(Padding(Group(*lines), (0, 0, 1, 3)))
     for discrepancy in answer.discrepancies:
         parts.append(_note(describe(discrepancy)))

@@ -89,6 +89,8 @@ def ask_all(
                     for e in answer.excerpts
                 ),
                 latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                # A copy of a gold article (the same story from another outlet) is a hit.
+                copies=bot.story_copies(question.article_ids),
             )
         outcomes.append(outcome)
         if progress:

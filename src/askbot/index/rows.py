@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from askbot.index.base import PassageRow
+from askbot.index.base import PassageRow, StoryMember, StorySketch
 from askbot.models import (
     Article,
     Attribution,
@@ -49,6 +49,15 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 """
+# Story grouping (askbot.news.stories). Created by the writer when missing, so an index
+# built before grouping gains them on its next ingest; readers treat them as empty until.
+STORY_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS story_sketches (article_id TEXT PRIMARY KEY, "
+    "story TEXT NOT NULL, published TEXT, chars INTEGER NOT NULL, sketch BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS story_sketches_story ON story_sketches (story)",
+    "CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))",
+    "CREATE INDEX IF NOT EXISTS story_links_b ON story_links (b)",
+)
 BATCH = 500
 
 
@@ -97,6 +106,9 @@ def delete_article(conn: sqlite3.Connection, article_id: str) -> list[int] | Non
     ]
     conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    if _has_stories(conn):
+        conn.execute("DELETE FROM story_sketches WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM story_links WHERE a = ? OR b = ?", (article_id, article_id))
     return ids
 
 
@@ -320,3 +332,103 @@ def filter_report(conn: sqlite3.Connection, filters: QueryFilters) -> FilterRepo
         undated_excluded=int(undated),
         outlets=tuple((str(name), int(n)) for name, n in common),
     )
+
+
+def ensure_story_tables(conn: sqlite3.Connection) -> None:
+    """Adds the story tables to an index built before them (inside the writer's
+    transaction: one statement at a time, since ``executescript`` would commit)."""
+    for statement in STORY_SCHEMA:
+        conn.execute(statement)
+
+
+def _has_stories(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_sketches'"
+    ).fetchone()
+    return found is not None
+
+
+def story_sketches(conn: sqlite3.Connection) -> dict[str, StorySketch]:
+    if not _has_stories(conn):
+        return {}
+    return {
+        str(r[0]): StorySketch(
+            story=str(r[1]),
+            published=date.fromisoformat(r[2]) if r[2] else None,
+            chars=int(r[3]),
+            sketch=bytes(r[4]),
+        )
+        for r in conn.execute(
+            "SELECT article_id, story, published, chars, sketch FROM story_sketches"
+        )
+    }
+
+
+def story_links(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    if not _has_stories(conn):
+        return []
+    return [(str(a), str(b)) for a, b in conn.execute("SELECT a, b FROM story_links")]
+
+
+def save_stories(
+    conn: sqlite3.Connection,
+    sketches: Mapping[str, StorySketch],
+    links: Iterable[tuple[str, str]],
+) -> None:
+    conn.executemany(
+        "INSERT INTO story_sketches (article_id, story, published, chars, sketch) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+        "story = excluded.story, published = excluded.published, chars = excluded.chars, "
+        "sketch = excluded.sketch",
+        [
+            (
+                article_id,
+                s.story,
+                s.published.isoformat() if s.published else None,
+                s.chars,
+                s.sketch,
+            )
+            for article_id, s in sketches.items()
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_links (a, b) VALUES (?, ?)",
+        [tuple(sorted(pair)) for pair in links],
+    )
+
+
+def stories(
+    conn: sqlite3.Connection, article_ids: Sequence[str]
+) -> dict[str, tuple[str, list[StoryMember]]]:
+    """The story of each of these articles that has a sketch, with all its members
+    (oldest first)."""
+    if not _has_stories(conn):
+        return {}
+    story_of: dict[str, str] = {}
+    for batch in batches(list(dict.fromkeys(article_ids))):
+        marks = ",".join("?" * len(batch))
+        for article_id, story in conn.execute(
+            f"SELECT article_id, story FROM story_sketches WHERE article_id IN ({marks})", batch
+        ):
+            story_of[str(article_id)] = str(story)
+    members: dict[str, list[StoryMember]] = {}
+    for batch in batches(list(dict.fromkeys(story_of.values()))):
+        marks = ",".join("?" * len(batch))
+        for r in conn.execute(
+            "SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars "
+            "FROM story_sketches s JOIN articles a ON a.id = s.article_id "
+            f"WHERE s.story IN ({marks}) ORDER BY a.published IS NULL, a.published, a.id",
+            batch,
+        ):
+            members.setdefault(str(r[0]), []).append(
+                StoryMember(
+                    article_id=str(r[1]),
+                    title=r[2],
+                    source=r[3],
+                    published=date.fromisoformat(r[4]) if r[4] else None,
+                    url=r[5],
+                    label=str(r[6]),
+                    chars=int(r[7]),
+                )
+            )
+    return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}

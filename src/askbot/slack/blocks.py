@@ -16,6 +16,7 @@ from askbot.answering.filters import describe_time
 from askbot.chat.feedback import payload
 from askbot.models import Answer, Citation, Excerpt
 from askbot.news import describe, said_line
+from askbot.news.stories import reported_by
 from askbot.slack.mrkdwn import escape_within, link
 
 SECTION_LIMIT = 3000
@@ -104,6 +105,9 @@ def _also_in(excerpt: Excerpt, *, linked: bool) -> str:
 def _source(number: int, excerpt: Excerpt) -> str:
     """The numbered source line, and other outlets, in at most SOURCE_LIMIT characters."""
     source = f"*{number}.* {source_line(excerpt)}"
+    reported = reported_by(excerpt, excerpt.copies, shown=ALSO_IN_SHOWN)
+    if reported:  # names only, trimmed: a long story list never crowds out the quote
+        source += "\n" + escape_within(reported, SOURCE_LIMIT // 2)
     if not excerpt.also_in:
         return source
     # Long addresses go first, then the names; the count always fits.
