@@ -31,8 +31,18 @@ def running_server(data_dir: Path) -> Iterator[str]:
     port = free_port()
     log = (data_dir.parent / f"{data_dir.name}.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
-         "--host", HOST, "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "milvus_lite",
+            "server",
+            "--data-dir",
+            str(data_dir),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )

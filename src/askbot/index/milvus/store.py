@@ -14,6 +14,7 @@ from askbot.models import Article
 
 BATCH = 500
 PAGE = 1000
+WINDOW = 16_384  # Milvus's largest offset + limit of one query
 
 
 class Store:
@@ -32,11 +33,18 @@ class Store:
     def scan(
         self, collection: str, expression: str, fields: Sequence[str]
     ) -> Iterator[dict[str, Any]]:
-        """Every matching row, a page at a time (no result-window limit)."""
+        """Every matching row. Usually few (one query); past Milvus's result window, an
+        iterator (Milvus Lite logs a harmless "AllocTimestamp not implemented" for it)."""
+        first = self.query(collection, expression, fields, limit=WINDOW)
+        if len(first) < WINDOW:
+            yield from first
+            return
         iterator = self.conn.call(
-            lambda: self.conn.client.query_iterator(
-                collection, batch_size=PAGE, filter=expression, output_fields=list(fields)
-            )
+            self.conn.client.query_iterator,
+            collection,
+            batch_size=PAGE,
+            filter=expression,
+            output_fields=list(fields),
         )
         try:
             while True:
