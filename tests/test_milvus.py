@@ -163,6 +163,7 @@ def test_a_changed_article_replaces_its_passages_whole(milvus_location: str) -> 
             with index.writer(0) as writer:
                 writer.upsert(new, p_new, unit(rng, 2))
             hits = before.dense(unit(rng, 1)[0], 10, QueryFilters())
+            assert len(hits) == 3 and len(before.keyword(["old", "new"], 10, QueryFilters())) == 3
             assert {r.text for r in before.passages([p for p, _ in hits]).values()} == {
                 "Old one.",
                 "Old two.",
@@ -170,6 +171,7 @@ def test_a_changed_article_replaces_its_passages_whole(milvus_location: str) -> 
             }
         with index.snapshot() as after:
             hits = after.dense(unit(rng, 1)[0], 10, QueryFilters())
+            assert len(hits) == 2 and len(after.keyword(["old", "new"], 10, QueryFilters())) == 2
             texts = {r.text for r in after.passages([p for p, _ in hits]).values()}
             assert texts == {"New one.", "New two."}
             assert after.counts() == (1, 2)
@@ -286,7 +288,7 @@ def test_cli_ingest_ask_info_remove(tmp_path: Path, milvus_server: str) -> None:
 @pytest.mark.usefixtures("cli_env")
 def test_cli_unreachable_server_exits_with_one_line() -> None:
     index = f"milvus://127.0.0.1:{free_port()}?collection=x"
-    code, out, err = _invoke("ask", "anything", "--index", index)
+    code, _, err = _invoke("ask", "anything", "--index", index)
     assert code == 3
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and "start the Milvus server" in lines[0]
