@@ -352,3 +352,35 @@ def test_many_writers_and_readers_at_once(tmp_path: Path, milvus_server: str) ->
         for row in rows.values():
             assert snap.article(row.article_id).text[row.start : row.end] == row.text  # type: ignore[union-attr]
     bot.close()
+
+
+def test_migrate_folder_to_milvus_and_back_resumes(
+    tmp_path: Path, milvus_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from askbot import migrate as migration
+
+    monkeypatch.setattr(migration, "BATCH", 2)
+    folder = _bot(tmp_path / "folder")
+    folder.close()
+    settings = Settings(min_confidence=0.0)
+
+    def killed(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # as if killed after the first batch
+
+    with pytest.raises(KeyboardInterrupt):
+        migration.migrate(settings, str(tmp_path / "folder"), milvus_location, progress=killed)
+    report = migration.migrate(settings, str(tmp_path / "folder"), milvus_location)
+    assert (report.articles, report.unchanged, report.copied) == (5, 2, 3)
+    assert report.questions_checked == 5
+    back = migration.migrate(settings, milvus_location, str(tmp_path / "back"))
+    assert (back.articles, back.passages, back.copied) == (5, 9, 5)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_migrate(tmp_path: Path, milvus_server: str) -> None:
+    folder = tmp_path / "folder"
+    code, _, err = _invoke("ingest", str(sample_dir()), "--index", str(folder))
+    assert code == 0, err
+    code, out, err = _invoke("migrate", str(folder), milvus_url(milvus_server, "moved"))
+    assert code == 0, err
+    assert "2 articles" in out and "answered alike" in out
