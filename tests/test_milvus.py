@@ -384,3 +384,18 @@ def test_cli_migrate(tmp_path: Path, milvus_server: str) -> None:
     code, out, err = _invoke("migrate", str(folder), milvus_url(milvus_server, "moved"))
     assert code == 0, err
     assert "2 articles" in out and "answered alike" in out
+
+
+def test_a_lite_file_reopened_by_another_process_answers(tmp_path: Path) -> None:
+    """A reopened Milvus Lite file starts with its collections released (not searchable)."""
+    location = str(tmp_path / "index.db")
+    script = (
+        "import sys; sys.path[:0] = sys.argv[2:]\n"
+        "from test_milvus import _bot\n"
+        "_bot(sys.argv[1]).close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", script, location, *sys.path], check=True, env=env)
+    with AskBot.open(Settings(index=location, min_confidence=0.0)) as bot:  # type: ignore[arg-type]
+        answer = bot.ask("grain exports")
+        assert answer.answered and answer.excerpts

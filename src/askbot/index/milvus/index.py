@@ -24,7 +24,7 @@ from askbot.index.milvus import schema
 from askbot.index.milvus.client import Connection, import_pymilvus
 from askbot.index.milvus.location import MilvusLocation, parse
 from askbot.index.milvus.schema import DENSE_INDEX, PLACEHOLDER, SCHEMA_VERSION, Names
-from askbot.index.milvus.snapshot import MilvusSnapshot
+from askbot.index.milvus.snapshot import FrequencyCache, MilvusSnapshot
 from askbot.index.milvus.store import Store
 from askbot.index.milvus.versions import now
 from askbot.index.milvus.writer import MilvusWriter
@@ -49,6 +49,7 @@ class MilvusIndex(Index):
         self.location = conn.where.display
         self.manifest = manifest
         self._local = threading.local()
+        self._frequencies = FrequencyCache()
 
     # -- opening ------------------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class MilvusIndex(Index):
         if current is not None:
             yield current  # a snapshot already open in this thread: the same state
             return
-        snap = MilvusSnapshot(self._store, now())
+        snap = MilvusSnapshot(self._store, now(), self._frequencies)
         self._local.snapshot = snap
         try:
             yield snap
@@ -149,6 +150,8 @@ class MilvusIndex(Index):
             writer.rollback()
             raise
         writer.commit()
+        if writer.committed:
+            self._frequencies.clear()  # this process's own writes count at once
 
 
 def _read_manifest(conn: Connection, names: Names) -> Manifest:
@@ -165,6 +168,7 @@ def _read_manifest(conn: Connection, names: Names) -> Manifest:
             f"build one with: askbot ingest PATH --index {where.display}",
         )
     _check_fields(conn, names)
+    _load(conn, names)
     rows = conn.call(
         lambda: conn.client.query(
             names.meta, filter=f'key == "{MANIFEST_KEY}"', output_fields=["value"]
@@ -205,6 +209,15 @@ def _read_manifest(conn: Connection, names: Names) -> Manifest:
             _hint(where),
         )
     return manifest
+
+
+def _load(conn: Connection, names: Names) -> None:
+    """Loads the collections into memory where they are not (a Milvus Lite file reopened,
+    a server restarted): Milvus searches only loaded collections."""
+    for name in names.all():
+        state = str(conn.call(conn.client.get_load_state, name).get("state", ""))
+        if not state.endswith("Loaded"):
+            conn.call(conn.client.load_collection, name)
 
 
 def _fields(conn: Connection, collection: str) -> dict[str, dict[str, Any]]:

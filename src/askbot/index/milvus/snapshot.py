@@ -9,6 +9,8 @@ while an article is being replaced) asks again for more, so the top-k stays exac
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -33,9 +35,39 @@ MAX_TOPK = 16_384
 MARGIN = 8
 
 
+class FrequencyCache:
+    """Document frequencies by term, each kept ``TTL`` seconds (shared by one index's
+    snapshots in all threads)."""
+
+    TTL = 300.0
+    SIZE = 100_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, tuple[int, float]] = {}
+
+    def get(self, term: str) -> int | None:
+        with self._lock:
+            item = self._items.get(term)
+        if item is None or time.monotonic() - item[1] > self.TTL:
+            return None
+        return item[0]
+
+    def put(self, term: str, count: int) -> None:
+        with self._lock:
+            if len(self._items) >= self.SIZE:
+                self._items.clear()
+            self._items[term] = (count, time.monotonic())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class MilvusSnapshot(Snapshot):
-    def __init__(self, store: Store, at: int) -> None:
+    def __init__(self, store: Store, at: int, frequencies: FrequencyCache | None = None) -> None:
         self._store = store
+        self._frequencies = frequencies or FrequencyCache()
         self._names = store.names
         self.at = at
         self._visible = visible_at(at)
@@ -159,11 +191,17 @@ class MilvusSnapshot(Snapshot):
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         # Passages that hold the term in their headline or text (as FTS5's vocabulary
         # counts them); while an article is being replaced both versions are counted.
+        # Counting is a TEXT_MATCH query per term (slow on Milvus Lite, which scans), and
+        # these numbers only weigh a question's words: they are cached for a while.
         found: dict[str, int] = {}
         for term in dict.fromkeys(terms):
             if not term:
                 continue
-            n = self._store.count(self._names.passages, f"TEXT_MATCH(terms, {ex.literal(term)})")
+            n = self._frequencies.get(term)
+            if n is None:
+                expression = f"TEXT_MATCH(terms, {ex.literal(term)})"
+                n = self._store.count(self._names.passages, expression)
+                self._frequencies.put(term, n)
             if n:
                 found[term] = n
         return found

@@ -57,6 +57,7 @@ class MilvusWriter(Writer):
         self._conn = store.conn
         # article id -> the row of the version this writer wrote (None: removed).
         self._changes: dict[str, dict[str, Any] | None] = {}
+        self.committed = False
 
     @property
     def changed(self) -> bool:
@@ -175,6 +176,7 @@ class MilvusWriter(Writer):
         for name in (self._names.articles, self._names.commits):
             self._conn.flush(name)
         self._changes.clear()
+        self.committed = True
         self.clean(stamp)
 
     def _retire(self, article_id: str, stamp: int, mine: int | None) -> None:
