@@ -399,3 +399,18 @@ def test_a_lite_file_reopened_by_another_process_answers(tmp_path: Path) -> None
     with AskBot.open(Settings(index=location, min_confidence=0.0)) as bot:  # type: ignore[arg-type]
         answer = bot.ask("grain exports")
         assert answer.answered and answer.excerpts
+
+
+def test_without_the_extra_a_milvus_location_names_it(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['pymilvus'] = None  # as if askbot[milvus] were not installed\n"
+        "from askbot.index import open_index\n"
+        "from askbot.errors import BackendMissingError\n"
+        "try:\n"
+        f"    open_index({str(tmp_path / 'x.db')!r})\n"
+        "except BackendMissingError as e:\n"
+        "    print(e)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "pip install askbot[milvus]" in run.stdout, run.stderr
