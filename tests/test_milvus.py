@@ -414,3 +414,20 @@ def test_without_the_extra_a_milvus_location_names_it(tmp_path: Path) -> None:
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert "pip install askbot[milvus]" in run.stdout, run.stderr
+
+
+def test_a_server_that_goes_away_mid_ingest_is_one_line(tmp_path: Path) -> None:
+    from milvus_server import running_server
+
+    rng = np.random.default_rng(8)
+    with running_server(tmp_path / "data") as address:
+        index = create_index(milvus_url(address, "gone"), spec())
+        a, pa = article("a", ["Written before the server went away."])
+        with index.writer(0) as writer:
+            writer.upsert(a, pa, unit(rng, 1))
+    b, pb = article("b", ["Never written."])
+    with pytest.raises(IndexError_) as caught, index.writer(0) as writer:
+        writer.upsert(b, pb, unit(rng, 1))
+    message = str(caught.value)
+    assert "\n" not in message and "Milvus at" in message and "start the Milvus server" in message
+    index.close()
