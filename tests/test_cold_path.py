@@ -20,6 +20,7 @@ from askbot.settings import Settings
 from fakes import HashingEmbedder
 
 HEAVY = ("torch", "sentence_transformers", "slack_bolt", "slack_sdk", "trafilatura", "spacy")
+HEAVY += ("pymilvus", "milvus_lite", "grpc")  # the Milvus backend is an optional extra
 
 
 class SlowToLoad(HashingEmbedder):

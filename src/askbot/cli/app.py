@@ -37,7 +37,7 @@ IndexOption = Annotated[
     str | None,
     typer.Option(
         "--index",
-        help="Index location: a folder.",
+        help="Index location: a folder, milvus://HOST:PORT/DB?collection=NAME or FILE.db.",
         show_default="ASKBOT_INDEX, else embeddings/default",
     ),
 ]
