@@ -431,3 +431,45 @@ def test_a_server_that_goes_away_mid_ingest_is_one_line(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "\n" not in message and "Milvus at" in message and "start the Milvus server" in message
     index.close()
+
+
+def test_speakers_and_stories_in_answers_as_on_the_embedded_index(
+    tmp_path: Path, milvus_location: str
+) -> None:
+    """The seeds with a wire copy of one of them: every excerpt names the same speaker
+    and the same story on Milvus as on the folder index."""
+    from test_stories import COPY, ORIGINAL, OTHER, story_of
+
+    def bot(location: str | Path) -> AskBot:
+        settings = Settings(index=location, min_confidence=0.0)  # type: ignore[arg-type]
+        made = AskBot.open(settings, HashingEmbedder(), create=True)
+        made.ingest_articles([ORIGINAL, COPY, OTHER])
+        return made
+
+    def who(made: AskBot) -> list[list[tuple[str, object, str | None, list[str]]]]:
+        found = []
+        for question in ("What did Lavrov say about war?", "Zelensky panic", "Blinken"):
+            answer = made.ask(question, retriever="dense")
+            found.append(
+                [
+                    (
+                        e.article_id,
+                        None if e.speaker is None else e.speaker.model_dump(),
+                        e.story,
+                        [c.article_id for c in e.copies],
+                    )
+                    for e in answer.excerpts
+                ]
+            )
+        return found
+
+    folder, milvus = bot(tmp_path / "folder"), bot(milvus_location)
+    try:
+        want, have = who(folder), who(milvus)
+        assert have == want
+        assert any(s is not None for answer in want for _, s, _, _ in answer)
+        assert any(story == ORIGINAL.id for answer in want for _, _, story, _ in answer)
+        assert story_of(milvus, COPY.id) == story_of(folder, COPY.id)
+    finally:
+        folder.close()
+        milvus.close()

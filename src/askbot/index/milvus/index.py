@@ -167,6 +167,8 @@ def _read_manifest(conn: Connection, names: Names) -> Manifest:
             f"no index at {where.display}",
             f"build one with: askbot ingest PATH --index {where.display}",
         )
+    # An index built before story grouping gains its story collections here.
+    conn.call(schema.create_stories, conn.client, import_pymilvus(), names)
     _check_fields(conn, names)
     _load(conn, names)
     rows = conn.call(

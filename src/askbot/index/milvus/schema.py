@@ -8,6 +8,13 @@
                    with the article's outlet and date copied in so filters run inside the
                    vector and keyword searches
 ``NAME_commits``   one row per commit (the generation is their count)
+``NAME_sketches``  story sketches, one row per article *version* (keyed like its row)
+``NAME_links``     story links, one row per pair of article *versions*
+
+Sketches and links name the article versions they were made for, so a changed or removed
+article's sketch and links stop counting the moment its new version (or its removal)
+commits, with no extra step; they are deleted with the version. The story collections are
+added to an index built before them when it is opened.
 
 Milvus requires a vector field in every collection: the bookkeeping collections carry a
 two-dimensional placeholder nobody searches.
@@ -46,15 +53,24 @@ class Names:
     texts: str
     passages: str
     commits: str
+    sketches: str
+    links: str
 
     @classmethod
     def of(cls, prefix: str) -> Names:
-        return cls(
-            *(f"{prefix}_{part}" for part in ("meta", "articles", "texts", "passages", "commits"))
-        )
+        parts = ("meta", "articles", "texts", "passages", "commits", "sketches", "links")
+        return cls(*(f"{prefix}_{part}" for part in parts))
 
     def all(self) -> tuple[str, ...]:
-        return (self.meta, self.articles, self.texts, self.passages, self.commits)
+        return (
+            self.meta,
+            self.articles,
+            self.texts,
+            self.passages,
+            self.commits,
+            self.sketches,
+            self.links,
+        )
 
 
 ARTICLE_FIELDS = [
@@ -71,6 +87,8 @@ ARTICLE_FIELDS = [
     "label",
     "record",
 ]
+SKETCH_FIELDS = ["key", "article_id", "version", "story", "published", "chars", "sketch"]
+LINK_FIELDS = ["key", "a", "va", "b", "vb"]
 PASSAGE_FIELDS = ["id", "article_id", "version", "start", "end", "sentences", "text"]
 
 
@@ -163,7 +181,44 @@ def create(client: Any, pymilvus: Any, names: Names, dimension: int) -> None:
     make(names.texts, texts, _placeholder_index(client))
     make(names.passages, passages, passage_index)
     make(names.commits, commits, _placeholder_index(client))
+    create_stories(client, pymilvus, names)
     make(names.meta, meta, _placeholder_index(client))
+
+
+def create_stories(client: Any, pymilvus: Any, names: Names) -> None:
+    """Creates the story collections where missing (an index from before them)."""
+    dt = pymilvus.DataType
+    existing = set(client.list_collections())
+    sketches = client.create_schema(auto_id=False)
+    sketches.add_field("key", dt.VARCHAR, is_primary=True, max_length=ID_MAX + 32)
+    sketches.add_field("article_id", dt.VARCHAR, max_length=ID_MAX)
+    sketches.add_field("story", dt.VARCHAR, max_length=ID_MAX)
+    for number in ("version", "published", "chars"):
+        sketches.add_field(number, dt.INT64)
+    sketches.add_field("sketch", dt.VARCHAR, max_length=VARCHAR_MAX)
+    _placeholder(sketches, dt)
+
+    links = client.create_schema(auto_id=False)
+    links.add_field("key", dt.VARCHAR, is_primary=True, max_length=2 * (ID_MAX + 32) + 1)
+    links.add_field("a", dt.VARCHAR, max_length=ID_MAX)
+    links.add_field("b", dt.VARCHAR, max_length=ID_MAX)
+    for number in ("va", "vb"):
+        links.add_field(number, dt.INT64)
+    _placeholder(links, dt)
+
+    for name, made in ((names.sketches, sketches), (names.links, links)):
+        if name in existing:
+            continue
+        try:
+            client.create_collection(
+                name,
+                schema=made,
+                index_params=_placeholder_index(client),
+                consistency_level=CONSISTENCY,
+            )
+        except pymilvus.MilvusException:
+            if not client.has_collection(name):
+                raise
 
 
 def expected_fields() -> dict[str, set[str]]:
@@ -174,4 +229,6 @@ def expected_fields() -> dict[str, set[str]]:
         "texts": {"key", "article_key", "seq", "text", "placeholder"},
         "passages": {*PASSAGE_FIELDS, "published", "source_folded", "terms", "sparse", "dense"},
         "commits": {"id", "committed", "placeholder"},
+        "sketches": {*SKETCH_FIELDS, "placeholder"},
+        "links": {*LINK_FIELDS, "placeholder"},
     }

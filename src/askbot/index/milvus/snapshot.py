@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from askbot.errors import IndexCorruptError
-from askbot.index.base import Hits, PassageRow, Snapshot
+from askbot.index.base import Hits, PassageRow, Snapshot, StoryMember
 from askbot.index.milvus import expressions as ex
 from askbot.index.milvus.schema import DENSE_INDEX, SPARSE_INDEX
 from askbot.index.milvus.store import Store
 from askbot.index.milvus.versions import invisible_at, visible_at
-from askbot.models import Article, FilterReport, QueryFilters, Span
+from askbot.models import Article, Attribution, FilterReport, QueryFilters, Span
 from askbot.tokenizer import query_terms
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class MilvusSnapshot(Snapshot):
         self.at = at
         self._visible = visible_at(at)
         self._rows: dict[str, dict[str, Any] | None] = {}
+        self._quotes: dict[str, tuple[Attribution, ...]] = {}  # by article row key
         self.generation = store.count(self._names.commits, f"committed <= {at}")
 
     # -- versions -----------------------------------------------------------------------
@@ -163,6 +164,10 @@ class MilvusSnapshot(Snapshot):
     def passages(self, ids: Iterable[int]) -> dict[int, PassageRow]:
         wanted = list(dict.fromkeys(int(i) for i in ids))
         found = self._passage_rows(wanted, ["start", "end", "text", "sentences"])
+        articles = {str(r["_article"]["key"]): r["_article"] for r in found.values()}
+        unread = [a for k, a in articles.items() if k not in self._quotes]
+        if unread:
+            self._quotes.update(self._store.quotes(unread))
         rows: dict[int, PassageRow] = {}
         for pid in wanted:
             r = found.get(pid)
@@ -182,6 +187,11 @@ class MilvusSnapshot(Snapshot):
                 published=None if published is None else date.fromisoformat(str(published)),
                 url=record.get("url"),
                 label=r["_article"]["label"],
+                quotes=tuple(
+                    q
+                    for q in self._quotes[str(r["_article"]["key"])]
+                    if q.start < int(r["end"]) and int(r["start"]) < q.end
+                ),
             )
         return rows
 
@@ -250,3 +260,42 @@ class MilvusSnapshot(Snapshot):
             undated_excluded=count(outlet, undated) if undated else 0,
             outlets=tuple(common),
         )
+
+    def stories(self, article_ids: Sequence[str]) -> dict[str, tuple[str, list[StoryMember]]]:
+        # A sketch counts when it was made for the version of its article this snapshot
+        # shows: a changed or removed article's old sketch is left out with its version.
+        wanted = set(article_ids)
+        shown = {i: row for i, row in self._article_rows(wanted).items() if i in wanted}
+        keys = [str(row["key"]) for row in shown.values() if row is not None]
+        story_of = {
+            str(r["article_id"]): str(r["story"])
+            for r in self._store.lookup(self._names.sketches, "key", keys, ["article_id", "story"])
+        }
+        candidates = self._store.lookup(
+            self._names.sketches,
+            "story",
+            list(dict.fromkeys(story_of.values())),
+            ["article_id", "version", "story", "chars"],
+        )
+        rows = self._article_rows(str(r["article_id"]) for r in candidates)
+        members: dict[str, list[StoryMember]] = {}
+        for r in candidates:
+            row = rows.get(str(r["article_id"]))
+            if row is None or int(row["version"]) != int(r["version"]):
+                continue
+            record = json.loads(row["record"])
+            published = record.get("published")
+            members.setdefault(str(r["story"]), []).append(
+                StoryMember(
+                    article_id=str(r["article_id"]),
+                    title=record.get("title"),
+                    source=record.get("source"),
+                    published=None if published is None else date.fromisoformat(str(published)),
+                    url=record.get("url"),
+                    label=str(row["label"]),
+                    chars=int(r["chars"]),
+                )
+            )
+        for found in members.values():  # oldest first, undated last, then by id
+            found.sort(key=lambda m: (m.published is None, m.published or date.min, m.article_id))
+        return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}

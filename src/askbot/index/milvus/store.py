@@ -10,7 +10,7 @@ from askbot.index.milvus import expressions as ex
 from askbot.index.milvus.client import Connection
 from askbot.index.milvus.schema import ARTICLE_FIELDS, Names
 from askbot.index.milvus.versions import key
-from askbot.models import Article
+from askbot.models import Article, Attribution
 
 BATCH = 500
 PAGE = 1000
@@ -89,8 +89,33 @@ class Store:
         rows = self.scan(self.names.texts, ex.one_of("article_key", [article_key]), ["seq", "text"])
         return "".join(r["text"] for r in sorted(rows, key=lambda r: int(r["seq"])))
 
+    def quotes(self, rows: Sequence[dict[str, Any]]) -> dict[str, tuple[Attribution, ...]]:
+        """Each article row's attributed quotes, by its key (one query for all of them).
+
+        Quotes are kept in chunks of the texts collection, under ``KEY#quotes``: a long
+        article's list can outgrow the VARCHAR that holds the record."""
+        found: dict[str, tuple[Attribution, ...]] = {}
+        stored: list[str] = []
+        for row in rows:
+            record = json.loads(row["record"])
+            if record.get(QUOTE_CHUNKS):
+                stored.append(str(row["key"]))
+            else:  # none, or a version written before quotes were kept apart
+                found[str(row["key"])] = _attributions(record.get("quotes") or [])
+        chunks: dict[str, list[tuple[int, str]]] = {}
+        holders = [quotes_key(k) for k in stored]
+        fields = ["article_key", "seq", "text"]
+        for r in self.lookup(self.names.texts, "article_key", holders, fields):
+            chunks.setdefault(str(r["article_key"]), []).append((int(r["seq"]), str(r["text"])))
+        for k in stored:
+            joined = "".join(text for _, text in sorted(chunks.get(quotes_key(k), [])))
+            found[k] = _attributions(json.loads(joined))
+        return found
+
     def full_article(self, row: dict[str, Any]) -> Article:
         record = json.loads(row["record"])
+        record.pop(QUOTE_CHUNKS, None)
+        record["quotes"] = self.quotes([row])[str(row["key"])]
         return Article.model_validate({**record, "text": self.article_text(row["key"])})
 
     def delete_version(self, article_id: str, version: int) -> None:
@@ -98,9 +123,23 @@ class Store:
         article_key = key(article_id, version)
         same = ex.both(ex.one_of("article_id", [article_id]), f"version == {int(version)}")
         self.conn.call(self.conn.client.delete, self.names.passages, filter=same)
-        self.conn.call(
-            lambda: self.conn.client.delete(
-                self.names.texts, filter=ex.one_of("article_key", [article_key])
-            )
-        )
+        texts = ex.one_of("article_key", [article_key, quotes_key(article_key)])
+        self.conn.call(lambda: self.conn.client.delete(self.names.texts, filter=texts))
+        self.conn.call(self.conn.client.delete, self.names.sketches, ids=[article_key])
+        ends = [
+            ex.both(ex.one_of(side, [article_id]), f"v{side} == {int(version)}") for side in "ab"
+        ]
+        links = f"({ends[0]}) or ({ends[1]})"
+        self.conn.call(lambda: self.conn.client.delete(self.names.links, filter=links))
         self.conn.call(self.conn.client.delete, self.names.articles, ids=[article_key])
+
+
+QUOTE_CHUNKS = "_quote_chunks"  # in an article row's record: how many chunks hold its quotes
+
+
+def quotes_key(article_key: str) -> str:
+    return f"{article_key}#quotes"
+
+
+def _attributions(raw: Sequence[Any]) -> tuple[Attribution, ...]:
+    return tuple(Attribution.model_validate(q) for q in raw)
