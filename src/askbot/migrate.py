@@ -20,6 +20,7 @@ from askbot.index import IndexSpec, create_index
 from askbot.models import Component, Record, RetrievalMode
 from askbot.service import AskBot
 from askbot.settings import Settings
+from askbot.vectors import resolve_store
 
 BATCH = 200
 SAMPLE = 5
@@ -53,7 +54,7 @@ def migrate(
             chunker=m.chunker,
             vector_store=m.vector_store
             if m.vector_store.name.startswith("faiss")
-            else Component(name=settings.vector_store),
+            else Component(name=resolve_store(settings.vector_store)),
             keyword_index=Component(name="sqlite-fts5"),
         )
         dst_index = create_index(target, spec)
