@@ -157,3 +157,37 @@ def test_what_someone_said_is_answered_with_their_quote_first(tmp_path: Path) ->
     speech = bot.ask("What did Ivanov say about grain exports sanctions?")
     assert speech.excerpts[0].text.startswith(quote)
     assert {e.text[:24] for e in speech.excerpts} == {e.text[:24] for e in plain.excerpts}
+
+
+def test_answers_are_not_padded_with_text_that_does_not_bear_on_the_question(
+    tmp_path: Path,
+) -> None:
+    bot = bot_with(
+        tmp_path,
+        Article(
+            id="troops",
+            title="Troops gather",
+            text="Troops massed near the border on Friday, officials said. "
+            "The troops arrived by train from the east.",
+        ),
+        Article(id="weather", text="The weather in Lisbon was mild and sunny all week."),
+        Article(id="menu", text="Home | World | Sport | Contact us | Subscribe"),
+    )
+    answer = bot.ask("How many troops massed near the border?", k=3)
+    assert answer.answered and answer.excerpts
+    assert {e.article_id for e in answer.excerpts} == {"troops"}
+
+
+def test_a_quotation_is_shown_with_the_sentence_that_says_who_spoke(tmp_path: Path) -> None:
+    bot = bot_with(
+        tmp_path,
+        Article(
+            id="speech",
+            text="Foreign Minister Sergey Lavrov spoke in Moscow.\n\n"
+            "“We don't want wars,” Lavrov said. “But we won't allow our interests "
+            "to be rudely trampled on and ignored.”\n\nTalks resume next week.",
+        ),
+    )
+    answer = bot.ask("interests trampled ignored", k=1)
+    assert answer.excerpts[0].text.startswith("“We don't want wars,” Lavrov said.")
+    assert answer.excerpts[0].text.endswith("ignored.”")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ from askbot.settings import Settings
 from fakes import HashingEmbedder
 
 HEAVY = ("torch", "sentence_transformers", "slack_bolt", "slack_sdk", "trafilatura", "spacy")
+HEAVY += ("pymilvus", "milvus_lite", "grpc")  # the Milvus backend is an optional extra
 
 
 class SlowToLoad(HashingEmbedder):
@@ -82,3 +84,35 @@ def test_a_one_shot_keyword_question_imports_none_of_the_heavy_libraries(tmp_pat
     *answer, loaded = run.stdout.strip().splitlines()
     assert json.loads("\n".join(answer))["excerpts"]
     assert json.loads(loaded) == []
+
+
+def test_the_repl_loads_the_model_before_the_prompt_and_says_so(
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from askbot.repl import Repl
+
+    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border.")])
+    fresh = AskBot.open(Settings(index=tmp_path / "i"), SlowToLoad())
+    lines = iter(["troops border"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(lines))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    out = io.StringIO()
+    repl = Repl(fresh, Console(file=out, width=120, force_terminal=False))
+    repl.json = True
+    with contextlib.suppress(StopIteration):
+        repl.run()
+    text = out.getvalue()
+    loading = text.index(f"loading {fresh.embedder.name}")
+    assert loading < text.index("ready in") < text.index("ask about")
+    assert json.loads(text[text.index("{") :])["timings"]["load_ms"] == 0.0
+
+    keywords = AskBot.open(Settings(index=tmp_path / "i", retriever="bm25"), SlowToLoad())
+    quiet = io.StringIO()
+    Repl(keywords, Console(file=quiet, width=120)).warm_up()
+    assert quiet.getvalue() == "" and not keywords.embedder.loaded  # type: ignore[attr-defined]

@@ -237,3 +237,22 @@ def test_config_names_the_chunker_the_index_was_built_with(tmp_path: Path) -> No
     assert report.config["chunk_words"] == 50
     assert report.config["title_in_embedding"] is True
     assert report.config["sentence_weight"] == 0.3
+
+
+def test_evaluation_embeds_its_questions_in_one_batch(tmp_path: Path) -> None:
+    from askbot.evaluate import ask_all
+    from askbot.evaluate.questions import Question
+
+    embedder = HashingEmbedder()
+    bot = AskBot.open(Settings(index=tmp_path / "i", min_confidence=0.0), embedder, create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border, officials said.")])
+    bot.warm_up()
+    questions = [
+        Question(id=str(n), question=f"How many troops near border {n}?", location=f"q:{n}")
+        for n in range(6)
+    ]
+    before = embedder.calls
+    outcomes = ask_all(bot, questions)
+    assert embedder.calls == before + 1  # one batch, not one call per question
+    one_by_one = [bot.ask(q.question) for q in questions]
+    assert [o.ranking for o in outcomes] == [a.ranking for a in one_by_one]

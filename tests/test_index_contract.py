@@ -12,7 +12,19 @@ from numpy.typing import NDArray
 
 from askbot.errors import IndexBusyError
 from askbot.index import Index, IndexSpec, create_index, open_index
-from askbot.models import Article, ChunkerConfig, Component, Passage, QueryFilters, Span
+from askbot.index.base import StorySketch
+from askbot.models import (
+    Article,
+    Attribution,
+    ChunkerConfig,
+    Component,
+    Passage,
+    QueryFilters,
+    Span,
+)
+from milvus_server import milvus_server, milvus_url
+
+__all__ = ["milvus_server"]  # a fixture, used through make_index
 
 DIM = 16
 MakeIndex = Callable[..., Index]
@@ -28,13 +40,23 @@ def spec(store: str = "faiss-flat") -> IndexSpec:
     )
 
 
-@pytest.fixture(params=["folder-flat", "folder-ivf"])
+MILVUS = ("milvus-lite-file", "milvus-server")
+
+
+@pytest.fixture(params=["folder-flat", "folder-ivf", *MILVUS])
 def make_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeIndex]:
     opened: list[Index] = []
-    store = {"folder-flat": "faiss-flat", "folder-ivf": "faiss-ivf"}[request.param]
+    store = {"folder-flat": "faiss-flat", "folder-ivf": "faiss-ivf"}.get(request.param, "")
+
+    def location(name: str) -> str | Path:
+        if request.param == "milvus-lite-file":
+            return tmp_path / f"{name}.db"
+        if request.param == "milvus-server":
+            return milvus_url(request.getfixturevalue("milvus_server"))
+        return tmp_path / name
 
     def make(name: str = "index") -> Index:
-        index = create_index(tmp_path / name, spec(store))
+        index = create_index(location(name), spec(store or "faiss-flat"))
         opened.append(index)
         return index
 
@@ -94,6 +116,82 @@ def test_upsert_read_remove(make_index: MakeIndex) -> None:
         assert snap.counts() == (0, 0) and snap.article_ids() == []
 
 
+def test_quotes_survive_and_passages_carry_those_they_overlap(make_index: MakeIndex) -> None:
+    index = make_index()
+    sentences = ["Lavrov said no war.", "Blinken warned of costs."]
+    a, pa = article("a", sentences, source="Interfax")
+    second = pa[1].start
+    # Far more quotes than one Milvus VARCHAR (64 KB) holds as JSON: none may be lost.
+    many = [
+        Attribution(start=0, end=5, name=f"Speaker number {n} of a long list", role="aide")
+        for n in range(2000)
+    ]
+    quoted = a.model_copy(
+        update={
+            "quotes": (
+                *many,
+                Attribution(start=second, end=second + 7, name="Antony Blinken", kind="reported"),
+            )
+        }
+    )
+    with index.writer(0) as writer:
+        writer.upsert(quoted, pa, unit(np.random.default_rng(3), 2))
+    with index.snapshot() as snap:
+        assert snap.article("a") == quoted
+        rows = snap.passages(
+            [pid for pid, _ in snap.dense(unit(np.random.default_rng(5), 1)[0], 5, QueryFilters())]
+        )
+        by_start = {row.start: row for row in rows.values()}
+        assert by_start[0].quotes == tuple(many)
+        assert [q.name for q in by_start[second].quotes] == ["Antony Blinken"]
+
+
+def test_stories_round_trip_and_removal_drops_them(make_index: MakeIndex) -> None:
+    index = make_index()
+    rng = np.random.default_rng(4)
+    days = {"a": date(2022, 1, 28), "b": date(2022, 1, 29), "c": None}
+    made = {
+        i: article(i, [f"Story text of {i}."], title=i.upper(), source="Wire", published=day)
+        for i, day in days.items()
+    }
+    sketch = {i: StorySketch("a", days[i], 10 + n, bytes([n]) * 600) for n, i in enumerate(days)}
+    with index.writer(0) as writer:
+        for art, passages in made.values():
+            writer.upsert(art, passages, unit(rng, 1))
+        writer.save_stories(sketch, [("b", "a"), ("a", "c")])
+        assert writer.story_sketches() == sketch  # the writer sees what it saved
+    generation = index.info().generation
+    with index.writer(0) as writer:
+        assert writer.story_sketches() == sketch
+        assert sorted(writer.story_links()) == [("a", "b"), ("a", "c")]
+    with index.snapshot() as snap:
+        found = snap.stories(["b", "nobody"])
+        assert list(found) == ["b"]
+        story, members = found["b"]
+        assert story == "a" and [m.article_id for m in members] == ["a", "b", "c"]
+        first = members[0]
+        assert (first.title, first.source, first.published, first.chars) == (
+            "A",
+            "Wire",
+            date(2022, 1, 28),
+            10,
+        )
+        assert first.label
+    with index.writer(0) as writer:  # stories alone are a change that commits
+        writer.save_stories({"c": StorySketch("c", None, 12, b"x")}, [])
+    assert index.info().generation == generation + 1
+    with index.writer(0) as writer:
+        assert writer.remove("a")
+        changed, passages = article("b", ["Story text of b, changed."], published=days["b"])
+        writer.upsert(changed, passages, unit(rng, 1))
+        assert writer.story_sketches() == {"c": StorySketch("c", None, 12, b"x")}
+        assert writer.story_links() == []
+    with index.writer(0) as writer:
+        assert list(writer.story_sketches()) == ["c"] and writer.story_links() == []
+    with index.snapshot() as snap:
+        assert list(snap.stories(["a", "b", "c"])) == ["c"]
+
+
 def test_a_snapshot_sees_one_state_while_a_writer_commits(make_index: MakeIndex) -> None:
     index = make_index()
     rng = np.random.default_rng(1)
@@ -136,7 +234,9 @@ def test_a_failed_write_changes_nothing(make_index: MakeIndex) -> None:
         )
 
 
-def test_one_writer_at_a_time(make_index: MakeIndex) -> None:
+def test_one_writer_at_a_time(make_index: MakeIndex, request: pytest.FixtureRequest) -> None:
+    if request.node.callspec.params["make_index"] in MILVUS:
+        pytest.skip("Milvus takes many writers at once (tests/test_milvus.py)")
     index = make_index()
     other = open_index(Path(index.location))
     try:

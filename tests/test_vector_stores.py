@@ -106,3 +106,24 @@ def test_ivf_trains_once_it_has_enough_and_recalls_what_exact_search_finds() -> 
         for q in queries
     ]
     assert np.mean(found) >= 0.95
+
+
+def test_auto_searches_exactly_while_small_and_unknown_stores_create_nothing(
+    tmp_path: Path,
+) -> None:
+    from askbot.errors import ConfigError
+    from askbot.service import AskBot
+    from askbot.settings import Settings
+    from fakes import HashingEmbedder
+
+    bot = AskBot.open(Settings(index=tmp_path / "auto"), HashingEmbedder(), create=True)
+    described = bot.describe()
+    assert described.manifest.vector_store.name == "faiss-ivf"
+    assert described.vector_store["nlist"] == 0  # exact (flat) until min_train vectors
+    with pytest.raises(ConfigError, match="unknown vector store 'faiss-nope'"):
+        AskBot.open(
+            Settings(index=tmp_path / "bad", vector_store="faiss-nope"),
+            HashingEmbedder(),
+            create=True,
+        )
+    assert not (tmp_path / "bad").exists()

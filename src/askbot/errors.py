@@ -16,7 +16,9 @@ warning in the thread.
     │   ├── IndexReadOnlyError     it is on a folder or mount askbot cannot write to
     │   └── BackendMissingError    built with a backend this install does not have
     ├── ModelError            the embedding model cannot be loaded
-    └── ConfigError           a setting is missing or invalid
+    ├── ConfigError           a setting is missing or invalid
+    └── SourceError           a followed feed, sitemap or page cannot be used
+        └── FetchError        a URL cannot (or may not) be fetched
 """
 
 from __future__ import annotations
@@ -92,3 +94,17 @@ class ConfigError(AskbotError):
     """A setting is missing or invalid."""
 
     exit_code = 5
+
+
+class SourceError(AskbotError):
+    """A followed source (feed, sitemap, page) is unknown, unreadable or misbehaves."""
+
+    exit_code = 6
+
+
+class FetchError(SourceError):
+    """A URL cannot, or may not, be fetched (refused address, robots.txt, size, status)."""
+
+
+class TransientFetchError(FetchError):
+    """A fetch that failed now and may work later: a timeout, a 5xx, a 429, a dropped line."""

@@ -16,6 +16,7 @@ import numpy as np
 from askbot.articles import Read
 from askbot.chunker import chunk
 from askbot.models import Article, ChunkerConfig, IngestReport, Notice, Passage, Skipped
+from askbot.news.stories import group as group_stories
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -93,6 +94,20 @@ def _named(reads: list[Read], writer: Writer, skipped: list[Skipped]) -> list[Ar
     return articles
 
 
+def _attributed(articles: list[Article], notices: list[Notice]) -> list[Article]:
+    """The articles with who said what in them (``askbot.news.speakers``); without its
+    NLP model, as they are, and one notice says so."""
+    from askbot.news import speakers  # spaCy loads only when something is ingested
+
+    if not articles:
+        return articles
+    off = speakers.available()
+    if off is not None:
+        notices.append(Notice(location="ingest", message=off))
+        return articles
+    return [a.model_copy(update={"quotes": speakers.attribute(a.text)}) for a in articles]
+
+
 def _embed(
     embedder: Embedder, texts: Sequence[str], on_slice: Callable[[int], None]
 ) -> NDArray[np.float32]:
@@ -140,6 +155,7 @@ def ingest(
             if progress:
                 progress(done, passages_done, len(articles))
 
+        todo = _attributed(todo, notices)
         for group in _groups(todo, config):
             texts = [embedding_text(a, p, config) for a, ps in group for p in ps]
             vectors = _embed(embedder, texts, moved)
@@ -153,6 +169,8 @@ def ingest(
                     added += 1
             done += len(group)
             moved(0)
+        # After the writes: new and changed articles are compared with every other one.
+        stories_seconds = group_stories(writer, articles).seconds
     return IngestReport(
         added=added,
         updated=updated,
@@ -161,4 +179,5 @@ def ingest(
         skipped=tuple(skipped),
         notices=tuple(notices),
         seconds=round(time.perf_counter() - started, 3),
+        stories_seconds=round(stories_seconds, 3),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -34,6 +35,27 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Speaker(Record):
+    """Who an article says spoke: ``{"name": "Sergey Lavrov", "role": "Russia's foreign
+    minister"}`` (a person, or a named organisation; the role when the article gives one)."""
+
+    name: str
+    role: str | None = None
+
+
+class Attribution(Record):
+    """A quotation or a sentence of reported speech (``[start, end)`` of its article's
+    text) and the speaker the article attributes it to (``askbot.news.speakers``)."""
+
+    start: int
+    end: int
+    name: str
+    role: str | None = None
+    kind: Literal["direct", "reported"] = Field(
+        "direct", description="direct (in quotation marks) or reported"
+    )
+
+
 class Article(Record):
     """One news article. Only ``text`` is required of the input; ``id`` is then derived."""
 
@@ -51,12 +73,16 @@ class Article(Record):
     origin: str | None = Field(
         default=None, description="Where it was read from: a file's absolute path, or a URL."
     )
+    quotes: tuple[Attribution, ...] = Field(
+        default=(), description="Who said what in the text: found at ingest, from the text."
+    )
 
     @property
     def content_hash(self) -> str:
         """Hash of everything that, when changed, must replace the article's passages
-        (not where it came from: a moved file is the same article)."""
-        payload = self.model_dump_json(exclude={"id", "origin"})
+        (not where it came from: a moved file is the same article; not its quotes, which
+        are read from its text)."""
+        payload = self.model_dump_json(exclude={"id", "origin", "quotes"})
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -106,12 +132,19 @@ class Excerpt(Citation):
     """A verbatim quote: ``text == article.text[start:end]`` of ``article_id``.
 
     ``also_in`` lists other articles that carry the same words (the same quote run by
-    several outlets), each with its own offsets.
+    several outlets), each with its own offsets. ``speaker`` is who the article says
+    spoke the words, when the excerpt holds attributed speech. ``story`` is the story
+    the article belongs to (the id of its earliest copy), and ``copies`` the story's
+    other articles: where they were candidates, at the words they would have been
+    quoted for, otherwise the whole article.
     """
 
     text: str
     score: float
     also_in: tuple[Citation, ...] = ()
+    speaker: Speaker | None = None
+    story: str | None = None
+    copies: tuple[Citation, ...] = ()
 
 
 class Figure(Record):
@@ -258,6 +291,9 @@ class IngestReport(Record):
     skipped: tuple[Skipped, ...] = ()
     notices: tuple[Notice, ...] = ()
     seconds: float = 0.0
+    stories_seconds: float = Field(
+        default=0.0, description="Of ``seconds``, the time spent grouping copies into stories."
+    )
 
 
 class ChunkerConfig(Record):

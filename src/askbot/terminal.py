@@ -13,7 +13,8 @@ from rich.text import Text
 from askbot.answering.filters import describe as describe_filters
 from askbot.console import printable
 from askbot.models import Answer, Citation
-from askbot.news import describe
+from askbot.news import describe, said_line
+from askbot.news.stories import reported_by
 
 
 def source_line(citation: Citation) -> str:
@@ -53,8 +54,14 @@ def render_answer(answer: Answer) -> RenderableType:
         quote = Text(printable(excerpt.text), style="italic")
         parts.append(Padding(Text.assemble(("▌ ", "green"), quote), (0, 0, 0, 1)))
         lines: list[RenderableType] = [Text(source_line(excerpt), style="cyan")]
+        said = said_line(excerpt)
+        if said:
+            lines.insert(0, Text(printable(said), style="green"))
         for other in excerpt.also_in:
             lines.append(Text("also in: " + source_line(other), style="cyan dim"))
+        reported = reported_by(excerpt, excerpt.copies)
+        if reported:
+            lines.append(Text(printable(reported), style="cyan dim"))
         parts.append(Padding(Group(*lines), (0, 0, 1, 3)))
     for discrepancy in answer.discrepancies:
         parts.append(_note(describe(discrepancy)))

@@ -19,8 +19,12 @@ from typing import Protocol
 
 from askbot.answering.evidence import Evidence, Hit
 from askbot.index import PassageRow
-from askbot.models import Citation, Excerpt, citation_label
+from askbot.index.base import StoryMember
+from askbot.models import Citation, Excerpt, Speaker, citation_label
 from askbot.tokenizer import STOPWORDS, tokens
+
+Stories = dict[str, tuple[str, list[StoryMember]]]
+"""Each candidate article's story id and members (``Snapshot.stories``)."""
 
 # Passages whose sentences compete to be quoted; deeper ones almost never win.
 EXCERPT_PASSAGES = 10
@@ -45,10 +49,22 @@ class Unit:
     coverage: float
     score: float
     also_in: list[Citation] = field(default_factory=list)
+    copies: list[Citation] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return self.row.text[self.start - self.row.start : self.end - self.row.start]
+
+    @property
+    def speaker(self) -> Speaker | None:
+        """Who the article says spoke these words: the attributed quote or reported
+        speech that overlaps the unit most (a direct quote over a sentence about one)."""
+        best = max(
+            (q for q in self.row.quotes if q.start < self.end and self.start < q.end),
+            key=lambda q: (min(q.end, self.end) - max(q.start, self.start), q.kind == "direct"),
+            default=None,
+        )
+        return None if best is None else Speaker(name=best.name, role=best.role)
 
 
 class UnitBoost(Protocol):
@@ -82,6 +98,50 @@ def _citation(unit: Unit) -> Citation:
 
 def _overlaps(a: Unit, b: Unit) -> bool:
     return a.row.article_id == b.row.article_id and a.start < b.end and b.start < a.end
+
+
+def _same_story(
+    unit: Unit, chosen: Sequence[tuple[Unit, set[str]]], stories: Stories
+) -> Unit | None:
+    """The chosen unit from another article of this unit's story, if any."""
+    mine = stories.get(unit.row.article_id)
+    if mine is None:
+        return None
+    for other, _ in chosen:
+        theirs = stories.get(other.row.article_id)
+        if (
+            theirs is not None
+            and theirs[0] == mine[0]
+            and other.row.article_id != unit.row.article_id
+        ):
+            return other
+    return None
+
+
+def _copies(unit: Unit, stories: Stories) -> tuple[Citation, ...]:
+    """Every other article of the unit's story: at its own words where it was a candidate
+    (or carries the same quote), otherwise the whole article."""
+    if unit.row.article_id not in stories:
+        return ()
+    seen = {c.article_id: c for c in [*unit.also_in, *unit.copies]}
+    out: list[Citation] = []
+    for member in stories[unit.row.article_id][1]:
+        if member.article_id == unit.row.article_id:
+            continue
+        out.append(
+            seen.get(member.article_id)
+            or Citation(
+                article_id=member.article_id,
+                title=member.title,
+                source=member.source,
+                published=member.published,
+                url=member.url,
+                start=0,
+                end=member.chars,
+                label=member.label,
+            )
+        )
+    return tuple(out)
 
 
 class ExcerptSelector:
@@ -121,6 +181,7 @@ class ExcerptSelector:
         chosen: list[tuple[Unit, set[str]]] = []
         candidates = self.candidates(hits, evidence)
         bar = self.min_share * candidates[0].score if candidates else 0.0
+        stories = evidence.snapshot.stories(list({u.row.article_id for u in candidates}))
         for unit in candidates:
             signature = _signature(unit.text)
             duplicate_of = next((c for c, sig in chosen if _near_duplicate(signature, sig)), None)
@@ -129,6 +190,13 @@ class ExcerptSelector:
                     c.article_id != unit.row.article_id for c in duplicate_of.also_in
                 ):
                     duplicate_of.also_in.append(_citation(unit))
+                continue
+            copy_of = _same_story(unit, chosen, stories)
+            if copy_of is not None:
+                # Another outlet's copy of a story already quoted: one excerpt shows it,
+                # and the slot goes to other evidence.
+                if all(c.article_id != unit.row.article_id for c in copy_of.copies):
+                    copy_of.copies.append(_citation(unit))
                 continue
             if len(chosen) >= evidence.k:
                 continue  # keep scanning only to find more outlets for chosen quotes
@@ -147,6 +215,9 @@ class ExcerptSelector:
                 text=unit.text,
                 score=round(unit.score, 4),
                 also_in=tuple(unit.also_in),
+                speaker=unit.speaker,
+                story=stories[unit.row.article_id][0] if unit.row.article_id in stories else None,
+                copies=_copies(unit, stories),
             )
             for unit, _ in chosen
         ]

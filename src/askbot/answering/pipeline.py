@@ -26,6 +26,7 @@ from askbot.answering.excerpts import ExcerptSelector
 from askbot.answering.quotes import QuotationsFirst
 from askbot.answering.recency import TimePreference
 from askbot.answering.rerank import SentenceReranker
+from askbot.answering.speaker import SpeakerCheck, SpeakerFirst
 from askbot.models import Answer, Excerpt, RetrievalMode, Timings
 from askbot.news import FigureAnalyzer, StalenessAnalyzer
 from askbot.settings import Settings
@@ -143,8 +144,8 @@ def build_pipeline(settings: Settings) -> Pipeline:
     return Pipeline(
         sources,
         rerankers,
-        ExcerptSelector(boosts=[QuotationsFirst(), time]),
+        ExcerptSelector(boosts=[QuotationsFirst(), SpeakerFirst(), time]),
         ConfidenceJudge(settings.min_confidence),
-        analyzers=[FigureAnalyzer(), StalenessAnalyzer()],
+        analyzers=[FigureAnalyzer(), StalenessAnalyzer(), SpeakerCheck()],
         preferences=[time],
     )

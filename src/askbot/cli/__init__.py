@@ -1,9 +1,9 @@
 """The ``askbot`` command: one module per command group, registered on one Typer app."""
 
-from askbot.cli import ask, evaluate, info, ingest, slack
+from askbot.cli import ask, evaluate, follow, info, ingest, migrate, slack
 from askbot.cli.app import app
 
-__all__ = ["app", "ask", "evaluate", "info", "ingest", "main", "slack"]
+__all__ = ["app", "ask", "evaluate", "follow", "info", "ingest", "main", "migrate", "slack"]
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from askbot.errors import AskbotError, QuestionError
 from askbot.models import RetrievalMode
 from askbot.settings import Settings, load_settings, unknown_variables
 from askbot.slack.settings import SlackSettings
+from askbot.sources.settings import FetchSettings
 
 app = typer.Typer(
     name="askbot",
@@ -36,7 +37,7 @@ IndexOption = Annotated[
     str | None,
     typer.Option(
         "--index",
-        help="Index location: a folder.",
+        help="Index location: a folder, milvus://HOST:PORT/DB?collection=NAME or FILE.db.",
         show_default="ASKBOT_INDEX, else embeddings/default",
     ),
 ]
@@ -113,5 +114,5 @@ def root(
     ] = False,
 ) -> None:
     """Answers questions about news articles with verbatim, cited excerpts."""
-    for note in unknown_variables((Settings, SlackSettings)):
+    for note in unknown_variables((Settings, SlackSettings, FetchSettings)):
         warn(f"note: {note}")

@@ -96,6 +96,22 @@ def ndcg_at(ranking: Sequence[str], relevance: Mapping[str, int], k: int = 10) -
     return dcg / idcg if idcg else 0.0
 
 
+def as_gold(ranking: Sequence[str], copies: Mapping[str, str]) -> list[str]:
+    """The ranking with each copy of a gold article read as that article (once)."""
+    return list(dict.fromkeys(copies.get(article_id, article_id) for article_id in ranking))
+
+
+def copy_hits(outcome: Outcome, k: int = 10) -> int:
+    """Gold articles found in the top ``k`` only through a copy of their story."""
+    gold = set(outcome.question.article_ids)
+    direct = gold.intersection(outcome.ranking[:k])
+    return len(gold.intersection(as_gold(outcome.ranking, outcome.copies)[:k]) - direct)
+
+
+def _gold_cited(outcome: Outcome, article_id: str) -> bool:
+    return article_id in outcome.question.article_ids or article_id in outcome.copies
+
+
 def _mean(values: list[float]) -> float:
     return round(float(np.mean(values)), 4)
 
@@ -111,23 +127,26 @@ def summarize(outcomes: Sequence[Outcome]) -> tuple[dict[str, float], dict[str, 
     counts: dict[str, int] = {"asked": len(outcomes)}
     retrieval = [o for o in outcomes if o.question.article_ids]
     if retrieval:
+        # A copy of a gold article (its story from another outlet) counts as that article.
+        ranked = {id(o): as_gold(o.ranking, o.copies) for o in retrieval}
         for k in RECALL_DEPTHS:
             metrics[f"recall@{k}"] = _mean(
-                [recall_at(o.ranking, o.question.article_ids, k) for o in retrieval]
+                [recall_at(ranked[id(o)], o.question.article_ids, k) for o in retrieval]
             )
         metrics["mrr@10"] = _mean(
-            [reciprocal_rank(o.ranking, o.question.article_ids) for o in retrieval]
+            [reciprocal_rank(ranked[id(o)], o.question.article_ids) for o in retrieval]
         )
-        metrics["ndcg@10"] = _mean([ndcg_at(o.ranking, o.question.relevance) for o in retrieval])
+        metrics["ndcg@10"] = _mean(
+            [ndcg_at(ranked[id(o)], o.question.relevance) for o in retrieval]
+        )
         cited = [o for o in retrieval if o.cited]
         if cited:
             metrics["citation_precision"] = _mean(
-                [
-                    float(np.mean([c.article_id in o.question.article_ids for c in o.cited]))
-                    for o in cited
-                ]
+                [float(np.mean([_gold_cited(o, c.article_id) for c in o.cited])) for o in cited]
             )
         counts["retrieval"] = len(retrieval)
+        if any(o.copies for o in retrieval):  # only where gold articles have copies at all
+            counts["copy_hits@10"] = sum(copy_hits(o) for o in retrieval)
     with_answers = [o for o in outcomes if o.question.answerable and o.question.answers]
     if with_answers:
         for k in (1, 3):
@@ -177,7 +196,7 @@ def miss_reasons(outcome: Outcome) -> list[str]:
         reasons.append("declined a question the articles answer")
     elif q.answers and not answer_found(q.answers, [c.text for c in outcome.cited]):
         reasons.append("no excerpt contains a gold answer")
-    elif q.article_ids and not any(c.article_id in q.article_ids for c in outcome.cited):
+    elif q.article_ids and not any(_gold_cited(outcome, c.article_id) for c in outcome.cited):
         reasons.append("no excerpt comes from a gold article")
     if any(c.article_id in q.rejected_article_ids for c in outcome.cited):
         reasons.append("cites an article people marked wrong")

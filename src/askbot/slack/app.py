@@ -50,6 +50,7 @@ from askbot.slack.blocks import (
 )
 from askbot.slack.mrkdwn import escape, escape_within, question_text
 from askbot.slack.settings import SlackSettings
+from askbot.sources.sharing import Adder, add_request, first_link
 
 log = logging.getLogger("askbot.slack")
 
@@ -60,6 +61,10 @@ PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
 USER_ID = re.compile(r"[UW][A-Z0-9]+")
 # Escaped characters of a question shown above its answer.
 INTRO_LIMIT = 2000
+# The message shortcut's callback id (set the same in the Slack app's configuration).
+ADD_SHORTCUT = "add_to_askbot"
+ADD_OFF = "Adding links is turned off here (ASKBOT_SLACK_ADD_ALLOWED=nobody)."
+ADD_REFUSED = "You are not on the list of people who may add links (ASKBOT_SLACK_ADD_ALLOWED)."
 
 
 def retry_handlers() -> list[RetryHandler]:
@@ -118,8 +123,10 @@ class SlackAnswerer:
         client: WebClient,
         user_id: str,
         workers: int = 4,
+        adder: Adder | None = None,
     ) -> None:
         self.bot = bot
+        self.adder = adder
         self.client = client
         self.user_id = user_id
         self.followups = settings.thread_followups
@@ -139,6 +146,7 @@ class SlackAnswerer:
         app.action(VOTE_UP)(self.on_vote)
         app.action(VOTE_DOWN)(self.on_vote)
         app.action(SHARE)(self.on_share)
+        app.shortcut(ADD_SHORTCUT)(self.on_add_shortcut)
 
     def close(self) -> None:
         """Waits for answers under way."""
@@ -267,12 +275,40 @@ class SlackAnswerer:
         if wait:
             self._ephemeral(channel, user, thread_ts, self._too_fast(wait))
             return
+        url = add_request(event.get("text") or "")
+        if url is not None:
+            self._post(channel, thread_ts, notice_message(self._add(user, url)))
+            return
         question = question_text(event.get("text") or "", self.user_id)
         # Remembered before posting: a follow-up can arrive as soon as the answer shows,
         # and the bot speaks in the thread either way (the answer, or the warning).
         self.threads.add((channel, thread_ts))
         if not self._post(channel, thread_ts, self._compose(question)):
             self._post(channel, thread_ts, warning_message(SORRY))
+
+    # -- adding links -------------------------------------------------------------------
+
+    def _add(self, user: str, url: str) -> str:
+        if self.adder is None:
+            return ADD_OFF
+        if not self.adder.allows(user):
+            return ADD_REFUSED
+        return self.adder.add(url)
+
+    def on_add_shortcut(self, ack: Ack, body: Event) -> None:
+        ack()
+        self._later(self._add_from_shortcut, body)
+
+    def _add_from_shortcut(self, body: Event) -> None:
+        url = first_link((body.get("message") or {}).get("text") or "")
+        user = (body.get("user") or {}).get("id") or ""
+        text = self._add(user, url) if url else "That message has no link to add."
+        self._respond(
+            body["response_url"],
+            notice_message(text),
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
     # -- /ask ---------------------------------------------------------------------------
 
@@ -354,7 +390,10 @@ class SlackAnswerer:
 
 
 def build_app(
-    settings: SlackSettings, bot: Answerer, client: WebClient | None = None
+    settings: SlackSettings,
+    bot: Answerer,
+    client: WebClient | None = None,
+    adder: Adder | None = None,
 ) -> tuple[App, SlackAnswerer]:
     """A Bolt app whose listeners answer with ``bot``; checks the token with Slack first."""
     client = client or web_client(settings)
@@ -370,6 +409,6 @@ def build_app(
         process_before_response=False,
         logger=logging.getLogger("askbot.slack.bolt"),
     )
-    handlers = SlackAnswerer(settings, bot, client, user_id)
+    handlers = SlackAnswerer(settings, bot, client, user_id, adder=adder)
     handlers.register(app)
     return app, handlers

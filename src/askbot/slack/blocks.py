@@ -15,7 +15,8 @@ from askbot.answering.filters import describe as describe_filters
 from askbot.answering.filters import describe_time
 from askbot.chat.feedback import payload
 from askbot.models import Answer, Citation, Excerpt
-from askbot.news import describe
+from askbot.news import describe, said_line
+from askbot.news.stories import reported_by
 from askbot.slack.mrkdwn import escape_within, link
 
 SECTION_LIMIT = 3000
@@ -104,6 +105,9 @@ def _also_in(excerpt: Excerpt, *, linked: bool) -> str:
 def _source(number: int, excerpt: Excerpt) -> str:
     """The numbered source line, and other outlets, in at most SOURCE_LIMIT characters."""
     source = f"*{number}.* {source_line(excerpt)}"
+    reported = reported_by(excerpt, excerpt.copies, shown=ALSO_IN_SHOWN)
+    if reported:  # names only, trimmed: a long story list never crowds out the quote
+        source += "\n" + escape_within(reported, SOURCE_LIMIT // 2)
     if not excerpt.also_in:
         return source
     # Long addresses go first, then the names; the count always fits.
@@ -185,7 +189,8 @@ def answer_message(
     body: list[Block] = []
     for excerpt, source in zip(answer.excerpts, sources, strict=False):
         body.append(_section(escape_within(excerpt.text, budget, quoted=True)))
-        body.append(_context(source))
+        said = said_line(excerpt)
+        body.append(_context(f"{escape_within(said, 600)}\n{source}" if said else source))
     footer = f"confidence {answer.confidence:.2f} · {answer.timings.total_ms:.0f} ms"
     hidden = len(answer.excerpts) - len(sources)
     if hidden:

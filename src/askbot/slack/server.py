@@ -19,6 +19,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from askbot.errors import ConfigError
+from askbot.models import RetrievalMode
 from askbot.service import AskBot
 from askbot.slack.app import bot_token, build_app
 from askbot.slack.settings import SlackSettings
@@ -195,8 +196,17 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
     )
     # Load the model now: the first question should not be the slow one, and a model that
     # cannot load should stop the start, not fail every answer.
-    bot.warm_up()
-    app, handlers = build_app(settings, bot)
+    if bot.settings.retriever != RetrievalMode.bm25:
+        log.info("askbot is loading %s before answering", bot.embedder.name)
+        log.info("askbot loaded the model in %.1f s", bot.warm_up() / 1000)
+    from askbot.sources.background import BackgroundSync
+    from askbot.sources.settings import load_fetch_settings
+    from askbot.sources.sharing import LinkAdder
+
+    fetching = load_fetch_settings()
+    adder = LinkAdder(bot, fetching, settings.add_allowed)
+    app, handlers = build_app(settings, bot, adder=adder)
+    background = BackgroundSync(bot, fetching).start() if fetching.sync else None
     try:
         if resolved == "socket":
             log.info("askbot is connecting to Slack over Socket Mode")
@@ -209,4 +219,7 @@ def run(settings: SlackSettings, bot: AskBot, *, mode: str | None, host: str, po
             finally:
                 server.server_close()
     finally:
+        if background is not None:
+            background.stop()
         handlers.close()
+        adder.close()

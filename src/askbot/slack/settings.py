@@ -28,3 +28,8 @@ class SlackSettings(BaseSettings):
     user_rate_limit: int = Field(
         10, ge=0, description="Questions per user per minute (0 = unlimited)."
     )
+    add_allowed: str = Field(
+        "nobody",
+        description="Who may '@askbot add <url>' (and the 'Add to askbot' shortcut): "
+        "everyone, nobody, or comma-separated Slack user ids.",
+    )

@@ -26,14 +26,16 @@ from askbot.vectors.faiss_store import FaissStore
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-DEFAULTS: dict[str, JsonValue] = {"nprobe": 32, "min_train": 20_000, "retrain_growth": 4}
+DEFAULTS: dict[str, JsonValue] = {"nprobe": 32, "min_train": 50_000, "retrain_growth": 4}
 # FAISS warns below 39 training points per cluster; 64 gives steadier clusters.
 POINTS_PER_CLUSTER = 64
 MAX_TRAINING_POINTS = 131_072
 
 
 def _nlist(count: int) -> int:
-    return max(16, min(4096, int(4 * math.sqrt(count))))
+    # 4·√n clusters, but never fewer than POINTS_PER_CLUSTER vectors each to learn from
+    # (FAISS warns below 39, and a store may be trained at a smaller min_train).
+    return max(16, min(4096, int(4 * math.sqrt(count)), count // POINTS_PER_CLUSTER))
 
 
 class IvfStore(FaissStore):

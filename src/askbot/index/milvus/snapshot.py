@@ -1,0 +1,301 @@
+"""A question's view of a Milvus index: the article versions committed at one instant.
+
+See ``askbot.index.milvus.versions`` for what a snapshot at time ``T`` shows. Searches run
+inside Milvus with the question's filters; their hits are then checked against the
+versions the snapshot shows, and a search that lost hits to newer or older versions (only
+while an article is being replaced) asks again for more, so the top-k stays exact.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from askbot.errors import IndexCorruptError
+from askbot.index.base import Hits, PassageRow, Snapshot, StoryMember
+from askbot.index.milvus import expressions as ex
+from askbot.index.milvus.schema import DENSE_INDEX, SPARSE_INDEX
+from askbot.index.milvus.store import Store
+from askbot.index.milvus.versions import invisible_at, visible_at
+from askbot.models import Article, Attribution, FilterReport, QueryFilters, Span
+from askbot.tokenizer import query_terms
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+# Milvus's largest top-k; a search asks for a little more than it needs, since hits of
+# versions this snapshot does not show are dropped.
+MAX_TOPK = 16_384
+MARGIN = 8
+
+
+class FrequencyCache:
+    """Document frequencies by term, each kept ``TTL`` seconds (shared by one index's
+    snapshots in all threads)."""
+
+    TTL = 300.0
+    SIZE = 100_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, tuple[int, float]] = {}
+
+    def get(self, term: str) -> int | None:
+        with self._lock:
+            item = self._items.get(term)
+        if item is None or time.monotonic() - item[1] > self.TTL:
+            return None
+        return item[0]
+
+    def put(self, term: str, count: int) -> None:
+        with self._lock:
+            if len(self._items) >= self.SIZE:
+                self._items.clear()
+            self._items[term] = (count, time.monotonic())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class MilvusSnapshot(Snapshot):
+    def __init__(self, store: Store, at: int, frequencies: FrequencyCache | None = None) -> None:
+        self._store = store
+        self._frequencies = frequencies or FrequencyCache()
+        self._names = store.names
+        self.at = at
+        self._visible = visible_at(at)
+        self._rows: dict[str, dict[str, Any] | None] = {}
+        self._quotes: dict[str, tuple[Attribution, ...]] = {}  # by article row key
+        self.generation = store.count(self._names.commits, f"committed <= {at}")
+
+    # -- versions -----------------------------------------------------------------------
+
+    def _article_rows(self, ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        """The version this snapshot shows of each article (None: none), read once."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._rows]
+        if wanted:
+            found = self._store.article_rows(wanted, self._visible)
+            for article_id in wanted:
+                self._rows[article_id] = found.get(article_id)
+        return self._rows
+
+    def _shown(self, hits: list[dict[str, Any]]) -> Hits:
+        rows = self._article_rows(h["entity"]["article_id"] for h in hits)
+        kept: Hits = []
+        for hit in hits:
+            row = rows.get(hit["entity"]["article_id"])
+            if row is not None and int(row["version"]) == int(hit["entity"]["version"]):
+                kept.append((int(hit["id"]), abs(float(hit["distance"]))))
+        return kept
+
+    def _search(
+        self, data: Any, field: str, params: dict[str, Any], limit: int, filters: QueryFilters
+    ) -> Hits:
+        if limit <= 0:
+            return []
+        expression = ex.allowed(filters)
+        fetch = min(limit + MARGIN, MAX_TOPK)
+        client = self._store.conn.client
+        while True:
+            result = self._store.conn.call(
+                client.search,
+                self._names.passages,
+                data=[data],
+                anns_field=field,
+                limit=fetch,
+                filter=expression,
+                search_params={"metric_type": params["metric_type"]},
+                output_fields=["article_id", "version"],
+            )
+            hits = list(result[0]) if result else []
+            kept = self._shown(hits)
+            if len(kept) >= limit or len(hits) < fetch or fetch >= MAX_TOPK:
+                # Milvus Lite reports BM25 as a negative distance, a server as a positive
+                # score: both are the score's size. Ties keep the engine's order.
+                return kept[:limit]
+            fetch = min(fetch * 2, MAX_TOPK)
+
+    def dense(self, vector: NDArray[np.float32], limit: int, filters: QueryFilters) -> Hits:
+        data = np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
+        return self._search(data, "dense", DENSE_INDEX, limit, filters)
+
+    def keyword(self, words: Sequence[str], limit: int, filters: QueryFilters) -> Hits:
+        stems = query_terms(words)
+        if not stems:
+            return []
+        return self._search(" ".join(stems), "sparse", SPARSE_INDEX, limit, filters)
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def _passage_rows(self, ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, Any]]:
+        found = self._store.lookup(
+            self._names.passages,
+            "id",
+            [int(i) for i in ids],
+            ["id", "article_id", "version", *fields],
+        )
+        rows = self._article_rows(r["article_id"] for r in found)
+        shown: dict[int, dict[str, Any]] = {}
+        for r in found:
+            article = rows.get(r["article_id"])
+            if article is not None and int(article["version"]) == int(r["version"]):
+                shown[int(r["id"])] = {**r, "_article": article}
+        return shown
+
+    def vectors(self, ids: Sequence[int]) -> NDArray[np.float32]:
+        found = self._passage_rows(ids, ["dense"])
+        missing = [i for i in ids if int(i) not in found]
+        if missing:
+            raise IndexCorruptError(
+                f"{self._store.conn.where.display} has no vector for passages {missing[:5]}",
+                "rebuild the index",
+            )
+        return np.asarray([found[int(i)]["dense"] for i in ids], dtype=np.float32).reshape(
+            len(ids), -1
+        )
+
+    def passages(self, ids: Iterable[int]) -> dict[int, PassageRow]:
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found = self._passage_rows(wanted, ["start", "end", "text", "sentences"])
+        articles = {str(r["_article"]["key"]): r["_article"] for r in found.values()}
+        unread = [a for k, a in articles.items() if k not in self._quotes]
+        if unread:
+            self._quotes.update(self._store.quotes(unread))
+        rows: dict[int, PassageRow] = {}
+        for pid in wanted:
+            r = found.get(pid)
+            if r is None:
+                continue
+            record = json.loads(r["_article"]["record"])
+            published = record.get("published")
+            rows[pid] = PassageRow(
+                id=pid,
+                article_id=r["article_id"],
+                start=int(r["start"]),
+                end=int(r["end"]),
+                text=r["text"],
+                sentences=tuple(Span(start=s, end=e) for s, e in json.loads(r["sentences"])),
+                title=record.get("title"),
+                source=record.get("source"),
+                published=None if published is None else date.fromisoformat(str(published)),
+                url=record.get("url"),
+                label=r["_article"]["label"],
+                quotes=tuple(
+                    q
+                    for q in self._quotes[str(r["_article"]["key"])]
+                    if q.start < int(r["end"]) and int(r["start"]) < q.end
+                ),
+            )
+        return rows
+
+    def owners(self, ids: Sequence[int]) -> dict[int, str]:
+        return {pid: r["article_id"] for pid, r in self._passage_rows(ids, []).items()}
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        # Passages that hold the term in their headline or text (as FTS5's vocabulary
+        # counts them); while an article is being replaced both versions are counted.
+        # Counting is a TEXT_MATCH query per term (slow on Milvus Lite, which scans), and
+        # these numbers only weigh a question's words: they are cached for a while.
+        found: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
+            if not term:
+                continue
+            n = self._frequencies.get(term)
+            if n is None:
+                expression = f"TEXT_MATCH(terms, {ex.literal(term)})"
+                n = self._store.count(self._names.passages, expression)
+                self._frequencies.put(term, n)
+            if n:
+                found[term] = n
+        return found
+
+    def counts(self) -> tuple[int, int]:
+        articles = self._store.count(self._names.articles, self._visible)
+        stored = self._store.count(self._names.passages)
+        hidden = sum(
+            int(r["n_passages"])
+            for r in self._store.scan(self._names.articles, invisible_at(self.at), ["n_passages"])
+        )
+        return articles, stored - hidden
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._article_rows([article_id]).get(article_id)
+        return None if row is None else self._store.full_article(row)
+
+    def article_ids(self) -> list[str]:
+        return sorted(
+            {
+                r["article_id"]
+                for r in self._store.scan(self._names.articles, self._visible, ["article_id"])
+            }
+        )
+
+    def filter_report(self, filters: QueryFilters) -> FilterReport:
+        outlet = ex.outlet_clause(filters)
+        dates = ex.date_clause(filters)
+        undated = "published < 0" if filters.since or filters.until else ""
+
+        def count(*clauses: str) -> int:
+            return self._store.count(self._names.articles, ex.both(self._visible, *clauses))
+
+        groups: dict[str, tuple[str, int]] = {}
+        for r in self._store.scan(self._names.articles, self._visible, ["record"]):
+            source = json.loads(r["record"]).get("source")
+            if source is None:
+                continue
+            name, n = groups.get(ex.fold(source), (source, 0))
+            groups[ex.fold(source)] = (min(name, source), n + 1)
+        common = sorted(groups.values(), key=lambda item: (-item[1], item[0]))[:12]
+        return FilterReport(
+            articles=count(),
+            outlet_matches=count(outlet),
+            kept=count(outlet, dates),
+            undated_excluded=count(outlet, undated) if undated else 0,
+            outlets=tuple(common),
+        )
+
+    def stories(self, article_ids: Sequence[str]) -> dict[str, tuple[str, list[StoryMember]]]:
+        # A sketch counts when it was made for the version of its article this snapshot
+        # shows: a changed or removed article's old sketch is left out with its version.
+        wanted = set(article_ids)
+        shown = {i: row for i, row in self._article_rows(wanted).items() if i in wanted}
+        keys = [str(row["key"]) for row in shown.values() if row is not None]
+        story_of = {
+            str(r["article_id"]): str(r["story"])
+            for r in self._store.lookup(self._names.sketches, "key", keys, ["article_id", "story"])
+        }
+        candidates = self._store.lookup(
+            self._names.sketches,
+            "story",
+            list(dict.fromkeys(story_of.values())),
+            ["article_id", "version", "story", "chars"],
+        )
+        rows = self._article_rows(str(r["article_id"]) for r in candidates)
+        members: dict[str, list[StoryMember]] = {}
+        for r in candidates:
+            row = rows.get(str(r["article_id"]))
+            if row is None or int(row["version"]) != int(r["version"]):
+                continue
+            record = json.loads(row["record"])
+            published = record.get("published")
+            members.setdefault(str(r["story"]), []).append(
+                StoryMember(
+                    article_id=str(r["article_id"]),
+                    title=record.get("title"),
+                    source=record.get("source"),
+                    published=None if published is None else date.fromisoformat(str(published)),
+                    url=record.get("url"),
+                    label=str(row["label"]),
+                    chars=int(r["chars"]),
+                )
+            )
+        for found in members.values():  # oldest first, undated last, then by id
+            found.sort(key=lambda m: (m.published is None, m.published or date.min, m.article_id))
+        return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}
