@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from tests.conftest import make_settings
-from tests.fakes import HashingEmbedder
 
 from askbot.answering.speaker import asked_speaker, matches
 from askbot.models import Answer, Article, Attribution, Speaker
@@ -19,6 +17,8 @@ from askbot.sample import sample_dir
 from askbot.service import AskBot
 from askbot.slack.blocks import answer_message
 from askbot.terminal import render_answer
+from conftest import make_settings
+from fakes import HashingEmbedder
 
 SEED_INTERFAX = (sample_dir() / "000_82e5f7c5c58a7ce4.txt").read_text()
 SEED_INSIDER = (sample_dir() / "003_37d6d66e19b10c03.txt").read_text()
