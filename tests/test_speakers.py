@@ -15,9 +15,9 @@ from askbot.news import speakers
 from askbot.news.speakers import attribute
 from askbot.sample import sample_dir
 from askbot.service import AskBot
+from askbot.settings import Settings
 from askbot.slack.blocks import answer_message
 from askbot.terminal import render_answer
-from conftest import make_settings
 from fakes import HashingEmbedder
 
 SEED_INTERFAX = (sample_dir() / "000_82e5f7c5c58a7ce4.txt").read_text()
@@ -174,7 +174,7 @@ def test_without_the_nlp_model_attribution_is_off_with_a_notice(
     try:
         assert "speaker attribution is off" in (speakers.available() or "")
         assert attribute(SEED_INTERFAX) == ()
-        bot = AskBot.open(make_settings(tmp_path / "index"), HashingEmbedder(), create=True)
+        bot = AskBot.open(Settings(index=tmp_path / "index"), HashingEmbedder(), create=True)
         report = bot.ingest_paths([sample_dir()])
         bot.close()
         assert report.added == 2
@@ -192,7 +192,7 @@ def test_without_the_nlp_model_attribution_is_off_with_a_notice(
 def outlet_bot(tmp_path: Path) -> Iterator[AskBot]:
     """The seeds as records with their outlets, on the fake embedder, never abstaining."""
     bot = AskBot.open(
-        make_settings(tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
+        Settings(index=tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
     )
     bot.ingest_articles(
         [
@@ -284,7 +284,7 @@ def test_the_speakers_own_words_beat_better_matching_reporting_about_them(
         "“The deficit will close within two years, whatever happens,” Costa said."
     )
     bot = AskBot.open(
-        make_settings(tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
+        Settings(index=tmp_path / "index", min_confidence=0.0), HashingEmbedder(), create=True
     )
     bot.ingest_articles([Article(id="costa", text=text, source="Wire")])
     answer = bot.ask("What did Costa say about the deficit in March?")
