@@ -66,6 +66,13 @@ def batches(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def select_in(conn: sqlite3.Connection, sql: str, values: Iterable[Any]) -> Iterator[Any]:
+    """The rows of ``sql`` for each distinct value, its ``{marks}`` an IN list filled in
+    batches small enough for SQLite's limit on bound variables."""
+    for batch in batches(list(dict.fromkeys(values))):
+        yield from conn.execute(sql.format(marks=",".join("?" * len(batch))), batch)
+
+
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
@@ -86,14 +93,8 @@ def counts(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def content_hashes(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for batch in batches(list(ids)):
-        marks = ",".join("?" * len(batch))
-        for article_id, digest in conn.execute(
-            f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", batch
-        ):
-            found[article_id] = digest
-    return found
+    sql = "SELECT id, content_hash FROM articles WHERE id IN ({marks})"
+    return {article_id: digest for article_id, digest in select_in(conn, sql, ids)}
 
 
 def delete_article(conn: sqlite3.Connection, article_id: str) -> list[int] | None:
@@ -162,25 +163,16 @@ def insert_article(
 
 def origins(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     """The origin of each of these articles that has one."""
-    found: dict[str, str] = {}
-    for batch in batches(list(dict.fromkeys(ids))):
-        marks = ",".join("?" * len(batch))
-        for article_id, origin in conn.execute(
-            f"SELECT id, origin FROM articles WHERE origin IS NOT NULL AND id IN ({marks})", batch
-        ):
-            found[str(article_id)] = str(origin)
-    return found
+    sql = "SELECT id, origin FROM articles WHERE origin IS NOT NULL AND id IN ({marks})"
+    return {str(article_id): str(origin) for article_id, origin in select_in(conn, sql, ids)}
 
 
 def ids_by_origin(conn: sqlite3.Connection, wanted: Sequence[str]) -> dict[str, str]:
     """The article read from each of these origins, where exactly one was."""
     found: dict[str, list[str]] = {}
-    for batch in batches(list(dict.fromkeys(wanted))):
-        marks = ",".join("?" * len(batch))
-        for origin, article_id in conn.execute(
-            f"SELECT origin, id FROM articles WHERE origin IN ({marks})", batch
-        ):
-            found.setdefault(str(origin), []).append(str(article_id))
+    sql = "SELECT origin, id FROM articles WHERE origin IN ({marks})"
+    for origin, article_id in select_in(conn, sql, wanted):
+        found.setdefault(str(origin), []).append(str(article_id))
     return {origin: ids[0] for origin, ids in found.items() if len(ids) == 1}
 
 
@@ -224,42 +216,33 @@ def _quotes(raw: str, start: int = 0, end: int | None = None) -> tuple[Attributi
 
 
 def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageRow]:
-    wanted = list(dict.fromkeys(ids))
     rows: dict[int, PassageRow] = {}
-    for batch in batches(wanted):
-        marks = ",".join("?" * len(batch))
-        for r in conn.execute(
-            "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
-            "a.title, a.source, a.published, a.url, a.label, a.quotes "
-            f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
-            batch,
-        ):
-            rows[int(r[0])] = PassageRow(
-                id=int(r[0]),
-                article_id=r[1],
-                start=r[2],
-                end=r[3],
-                text=r[4],
-                sentences=tuple(Span(start=s, end=e) for s, e in json.loads(r[5])),
-                title=r[6],
-                source=r[7],
-                published=date.fromisoformat(r[8]) if r[8] else None,
-                url=r[9],
-                label=r[10],
-                quotes=_quotes(r[11], r[2], r[3]),
-            )
+    sql = (
+        "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
+        "a.title, a.source, a.published, a.url, a.label, a.quotes "
+        "FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})"
+    )
+    for r in select_in(conn, sql, ids):
+        rows[int(r[0])] = PassageRow(
+            id=int(r[0]),
+            article_id=r[1],
+            start=r[2],
+            end=r[3],
+            text=r[4],
+            sentences=tuple(Span(start=s, end=e) for s, e in json.loads(r[5])),
+            title=r[6],
+            source=r[7],
+            published=date.fromisoformat(r[8]) if r[8] else None,
+            url=r[9],
+            label=r[10],
+            quotes=_quotes(r[11], r[2], r[3]),
+        )
     return rows
 
 
 def owners(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for batch in batches(list(passage_ids)):
-        marks = ",".join("?" * len(batch))
-        for pid, article_id in conn.execute(
-            f"SELECT id, article_id FROM passages WHERE id IN ({marks})", batch
-        ):
-            found[int(pid)] = str(article_id)
-    return found
+    sql = "SELECT id, article_id FROM passages WHERE id IN ({marks})"
+    return {int(pid): str(article_id) for pid, article_id in select_in(conn, sql, passage_ids)}
 
 
 def _like(value: str) -> str:
@@ -404,31 +387,25 @@ def stories(
     (oldest first)."""
     if not _has_stories(conn):
         return {}
-    story_of: dict[str, str] = {}
-    for batch in batches(list(dict.fromkeys(article_ids))):
-        marks = ",".join("?" * len(batch))
-        for article_id, story in conn.execute(
-            f"SELECT article_id, story FROM story_sketches WHERE article_id IN ({marks})", batch
-        ):
-            story_of[str(article_id)] = str(story)
+    sketches = "SELECT article_id, story FROM story_sketches WHERE article_id IN ({marks})"
+    story_of = {str(a): str(story) for a, story in select_in(conn, sketches, article_ids)}
     members: dict[str, list[StoryMember]] = {}
-    for batch in batches(list(dict.fromkeys(story_of.values()))):
-        marks = ",".join("?" * len(batch))
-        for r in conn.execute(
-            "SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars "
-            "FROM story_sketches s JOIN articles a ON a.id = s.article_id "
-            f"WHERE s.story IN ({marks}) ORDER BY a.published IS NULL, a.published, a.id",
-            batch,
-        ):
-            members.setdefault(str(r[0]), []).append(
-                StoryMember(
-                    article_id=str(r[1]),
-                    title=r[2],
-                    source=r[3],
-                    published=date.fromisoformat(r[4]) if r[4] else None,
-                    url=r[5],
-                    label=str(r[6]),
-                    chars=int(r[7]),
-                )
+    # One story's members are all in one batch, so the ORDER BY orders each story.
+    sql = (
+        "SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars "
+        "FROM story_sketches s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.story IN ({marks}) ORDER BY a.published IS NULL, a.published, a.id"
+    )
+    for r in select_in(conn, sql, story_of.values()):
+        members.setdefault(str(r[0]), []).append(
+            StoryMember(
+                article_id=str(r[1]),
+                title=r[2],
+                source=r[3],
+                published=date.fromisoformat(r[4]) if r[4] else None,
+                url=r[5],
+                label=str(r[6]),
+                chars=int(r[7]),
             )
+        )
     return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}
