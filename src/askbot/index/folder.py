@@ -31,12 +31,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import filelock
 from pydantic import JsonValue
 
 from askbot.errors import (
     BackendMissingError,
-    IndexBusyError,
     IndexCorruptError,
     IndexError_,
     IndexMissingError,
@@ -62,6 +60,7 @@ from askbot.index.manifest import (
 )
 from askbot.keywords import fts5
 from askbot.keywords.fts5 import Fts5Keywords
+from askbot.locks import exclusive
 from askbot.models import Article, FilterReport, IndexInfo, Manifest, Passage, QueryFilters
 from askbot.vectors import VectorStore, store_class
 
@@ -390,33 +389,27 @@ class FolderIndex(Index):
                 f"the index at {self.path} is read-only (askbot cannot write to that folder)",
                 "it still answers questions; to change it, copy the folder somewhere writable",
             )
-        lock = filelock.FileLock(str(self.path / LOCK), timeout=lock_timeout)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise IndexBusyError(
-                f"another askbot process is writing to {self.path}",
-                "wait for it to finish, or raise ASKBOT_LOCK_TIMEOUT to wait longer",
-            ) from None
-        conn = _connect(self.path / STORE)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            generation = self._generation(conn)
-            rows.ensure_story_tables(conn)
-            writer = FolderWriter(conn, self._vectors_for(generation, conn))
+        with exclusive(
+            self.path / LOCK, lock_timeout, f"another askbot process is writing to {self.path}"
+        ):
+            conn = _connect(self.path / STORE)
             try:
-                yield writer
-                if writer.changed:
-                    self._commit(conn, writer.staged, generation + 1)
-                else:
-                    conn.execute("ROLLBACK")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.close()
-            lock.release()
+                conn.execute("BEGIN IMMEDIATE")
+                generation = self._generation(conn)
+                rows.ensure_story_tables(conn)
+                writer = FolderWriter(conn, self._vectors_for(generation, conn))
+                try:
+                    yield writer
+                    if writer.changed:
+                        self._commit(conn, writer.staged, generation + 1)
+                    else:
+                        conn.execute("ROLLBACK")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            finally:
+                conn.close()
 
     def _commit(self, conn: sqlite3.Connection, staged: VectorStore, generation: int) -> None:
         target = _vectors_dir(self.path, generation)

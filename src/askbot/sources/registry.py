@@ -15,14 +15,15 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-import filelock
 from pydantic import BaseModel, Field, ValidationError
 
-from askbot.errors import IndexBusyError, SourceError
+from askbot.errors import SourceError
+from askbot.locks import exclusive
 
 FILE = "sources.json"
 LOCK = ".sources.lock"
@@ -168,17 +169,5 @@ class SourceStore:
         with self._lock(SYNC_LOCK, timeout, "syncing the sources of"):
             yield
 
-    @contextlib.contextmanager
-    def _lock(self, name: str, timeout: float, doing: str) -> Iterator[None]:
-        lock = filelock.FileLock(str(self.folder / name), timeout=timeout)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise IndexBusyError(
-                f"another askbot is {doing} {self.folder}",
-                "wait for it to finish, or raise ASKBOT_LOCK_TIMEOUT",
-            ) from None
-        try:
-            yield
-        finally:
-            lock.release()
+    def _lock(self, name: str, timeout: float, doing: str) -> AbstractContextManager[None]:
+        return exclusive(self.folder / name, timeout, f"another askbot is {doing} {self.folder}")
