@@ -207,22 +207,25 @@ def _quotes_json(quotes: Sequence[Attribution]) -> str:
     return json.dumps([q.model_dump(exclude_defaults=True) for q in quotes])
 
 
-def _quotes(raw: str, start: int = 0, end: int | None = None) -> tuple[Attribution, ...]:
-    """An article's attributed quotes, or those overlapping ``[start, end)``."""
+def _quotes(raw: str) -> tuple[Attribution, ...]:
+    """An article's attributed quotes."""
     if raw == "[]":
         return ()
-    found = (Attribution.model_validate(q) for q in json.loads(raw))
-    return tuple(q for q in found if end is None or (q.start < end and start < q.end))
+    return tuple(Attribution.model_validate(q) for q in json.loads(raw))
 
 
 def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageRow]:
     rows: dict[int, PassageRow] = {}
+    # Each article's quotes are parsed once, however many of its passages are asked for.
+    quoted: dict[str, tuple[Attribution, ...]] = {}
     sql = (
         "SELECT p.id, p.article_id, p.start, p.end, p.text, p.sentences, "
         "a.title, a.source, a.published, a.url, a.label, a.quotes "
         "FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})"
     )
     for r in select_in(conn, sql, ids):
+        if r[1] not in quoted:
+            quoted[r[1]] = _quotes(r[11])
         rows[int(r[0])] = PassageRow(
             id=int(r[0]),
             article_id=r[1],
@@ -235,7 +238,7 @@ def passages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, PassageR
             published=date.fromisoformat(r[8]) if r[8] else None,
             url=r[9],
             label=r[10],
-            quotes=_quotes(r[11], r[2], r[3]),
+            quotes=tuple(q for q in quoted[r[1]] if q.start < r[3] and r[2] < q.end),
         )
     return rows
 
