@@ -5,13 +5,12 @@ embedder (a registered backend), so the whole suite stays fast."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 import fakes  # noqa: F401 - registers the test-hashing backend
-from askbot.cli import app
+from cli_runs import Run, run_cli
 
 WIRE = {
     "id": "wire-a",
@@ -30,17 +29,6 @@ LOCAL = {
 KNOWN_QUESTION = "How many troops were deployed near the border?"
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
 class Cli:
     """askbot's command line in a scratch folder, with an index of two known articles."""
 
@@ -51,13 +39,8 @@ class Cli:
 
     def __call__(self, *args: str, index: bool = True) -> Run:
         argv = [*args, "--index", self.index] if index else list(args)
-        result = self.runner.invoke(app, argv)
-        run = Run(result.exit_code, result.stdout, result.stderr)
-        # Whatever went wrong, no traceback and no raw escape sequence reached the user.
-        assert "Traceback" not in run.text, run.text
-        assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-            result.exception
-        )
+        run = run_cli(self.runner, argv)
+        # And no raw escape sequence reached the user.
         assert "\x1b" not in run.text and "\x9b" not in run.text, repr(run.text)
         return run
 

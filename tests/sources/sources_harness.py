@@ -3,7 +3,6 @@ against one index on the fake embedder."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from newsroom import Feeds
@@ -11,23 +10,12 @@ from typer.testing import CliRunner
 from webserver import Site
 
 import fakes  # noqa: F401 - registers the test-hashing backend
-from askbot.cli import app
 from askbot.models import Article
 from askbot.service import AskBot
 from askbot.settings import Settings
+from cli_runs import Run, run_cli
 
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
 
 
 class Newsroom:
@@ -63,13 +51,7 @@ class Newsroom:
         self.site.static("/valley/atom.xml", self.feeds.atom(paths), "application/atom+xml")
 
     def __call__(self, *args: str) -> Run:
-        result = self.runner.invoke(app, [*args, "--index", str(self.index)])
-        run = Run(result.exit_code, result.stdout, result.stderr)
-        assert "Traceback" not in run.text, run.text
-        assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-            result.exception
-        )
-        return run
+        return run_cli(self.runner, [*args, "--index", str(self.index)])
 
     def follow_outlets(self) -> None:
         for name, path in (
