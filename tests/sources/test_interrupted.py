@@ -9,8 +9,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sources_harness import Newsroom
@@ -18,6 +20,25 @@ from sources_harness import Newsroom
 TESTS = Path(__file__).resolve().parents[1]
 SRC = TESTS.parent / "src"
 RUN_CLI = "import sys, fakes; from askbot.cli import main; sys.argv[0] = 'askbot'; main()"
+
+
+def askbot_process(newsroom: Newsroom, command: str, **popen: Any) -> subprocess.Popen[str]:
+    """``askbot COMMAND`` on the newsroom's index in its own process (so it can be killed)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)]),
+        "ASKBOT_FETCH_TIMEOUT": "60",
+    }
+    argv = [sys.executable, "-c", RUN_CLI, command, "--index", str(newsroom.index)]
+    return subprocess.Popen(argv, env=env, text=True, **popen)
+
+
+def wait_until(child: subprocess.Popen[str], done: Callable[[], bool], every: float) -> None:
+    """Until ``done()``, failing if the child ends first or a minute passes."""
+    deadline = time.monotonic() + 60
+    while not done():
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(every)
 
 
 def test_kill_9_mid_sync_then_resume(newsroom: Newsroom) -> None:
@@ -47,22 +68,9 @@ def test_kill_9_mid_sync_then_resume(newsroom: Newsroom) -> None:
         newsroom.feeds.news_sitemap(["/coast/2026/11/ferry-strike.html", new_page]),
         "application/xml",
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)]),
-        "ASKBOT_FETCH_TIMEOUT": "60",
-    }
-    child = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "sync", "--index", str(newsroom.index)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    child = askbot_process(newsroom, "sync", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while newsroom.site.hits[new_page] == 0:
-            assert child.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_until(child, lambda: newsroom.site.hits[new_page] > 0, every=0.05)
         child.send_signal(signal.SIGKILL)
         child.wait(10)
     finally:
@@ -101,22 +109,9 @@ def test_follow_and_unfollow_while_a_sync_runs(
 
     newsroom.site.routes[new_page] = stuck
     newsroom.harbour_rss(["/harbour/2026/11/ports-reopen.html", new_page])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)]),
-        "ASKBOT_FETCH_TIMEOUT": "60",
-    }
-    child = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "sync", "--index", str(newsroom.index)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    child = askbot_process(newsroom, "sync", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while newsroom.site.hits[new_page] == 0:
-            assert child.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_until(child, lambda: newsroom.site.hits[new_page] > 0, every=0.05)
         # The sync is under way: sources can still be followed and unfollowed.
         newsroom.site.static(
             "/valley/feed.json",
@@ -140,19 +135,9 @@ def test_follow_and_unfollow_while_a_sync_runs(
 
 def test_ctrl_c_stops_watch_cleanly(newsroom: Newsroom) -> None:
     newsroom.follow_outlets()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)])}
-    child = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "watch", "--index", str(newsroom.index)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = askbot_process(newsroom, "watch", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while len(newsroom.articles()) < 5:
-            assert child.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
+        wait_until(child, lambda: len(newsroom.articles()) >= 5, every=0.2)
         child.send_signal(signal.SIGINT)
         out, err = child.communicate(timeout=20)
     finally:
