@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from askbot.errors import IndexError_
 from askbot.index import IndexSpec, create_index
+from askbot.keywords.fts5 import NAME as FTS5
 from askbot.models import Component, Record, RetrievalMode
 from askbot.service import AskBot
 from askbot.settings import Settings
@@ -55,7 +56,7 @@ def migrate(
             vector_store=m.vector_store
             if m.vector_store.name.startswith("faiss")
             else Component(name=resolve_store(settings.vector_store)),
-            keyword_index=Component(name="sqlite-fts5"),
+            keyword_index=Component(name=FTS5),
         )
         dst_index = create_index(target, spec)
         if dst_index.manifest.embedder != m.embedder or dst_index.manifest.chunker != m.chunker:
