@@ -105,6 +105,26 @@ def test_a_truncated_export_is_rebuilt_with_a_notice(
     assert path.stat().st_size == len(data)
 
 
+def test_an_export_edited_in_place_is_caught_though_its_mtime_is_put_back(
+    private_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = OnnxEmbedder(quantized=True, cache_dir=private_cache).onnx_path()
+    entry = entry_for(
+        DEFAULT_MODEL, resolve_model_path(DEFAULT_MODEL), ExportSettings(256, True), private_cache
+    )
+    assert entry.problem() is None  # verified once: later checks skip the full sha256
+    assert (entry.folder / "verified.json").is_file()
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, one byte changed
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert entry.problem() == "model.onnx does not match its recorded sha256"
+    capsys.readouterr()
+    OnnxEmbedder(quantized=True, cache_dir=private_cache).warm_up()
+    assert "rebuilding" in capsys.readouterr().err and entry.problem() is None
+
+
 def test_a_key_of_other_settings_is_rebuilt_not_used(
     private_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

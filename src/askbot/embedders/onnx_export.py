@@ -34,6 +34,8 @@ from askbot.errors import ModelError
 
 OPSET = 17
 KEY_FILE = "key.json"
+# The file metadata of model.onnx when its sha256 last matched (see CacheEntry.problem).
+VERIFIED_FILE = "verified.json"
 # The files of a model folder that decide its vectors: weights, configs, tokenizer.
 _SOURCE_SUFFIXES = (".json", ".safetensors", ".bin", ".txt", ".model")
 _IGNORED = {"README.md", "data_config.json", ".gitattributes"}
@@ -76,6 +78,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _stamp(path: Path) -> str:
+    """What any write to, or replacement of, a file changes: hashing 90 MB of fp32 export
+    cost ~50 ms of every cold question, so the sha256 is checked again only when this
+    differs from when it last matched. Restoring the mtime after an edit still changes
+    the ctime, which no user tool sets."""
+    stat = path.stat()
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+
+
 def _source_files(model_dir: Path) -> list[Path]:
     return sorted(
         p
@@ -85,7 +96,7 @@ def _source_files(model_dir: Path) -> list[Path]:
 
 
 def source_hashes(model_dir: Path, cache_dir: Path) -> dict[str, str]:
-    """sha256 of each model file, remembered by (path, size, mtime): hashing 90 MB of
+    """sha256 of each model file, remembered by path and ``_stamp``: hashing 90 MB of
     weights on every cold question would cost more than the whole ONNX answer."""
     memo_path = cache_dir / "sources.json"
     try:
@@ -95,8 +106,7 @@ def source_hashes(model_dir: Path, cache_dir: Path) -> dict[str, str]:
     hashes: dict[str, str] = {}
     changed = False
     for path in _source_files(model_dir):
-        stat = path.stat()
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        stamp = _stamp(path)
         known = memo.get(str(path))
         if isinstance(known, dict) and known.get("stamp") == stamp:
             digest = str(known["sha256"])
@@ -163,16 +173,28 @@ class CacheEntry:
             return "it was built from other model files or settings"
         if not self.onnx.is_file():
             return "model.onnx is missing"
+        stamp = _stamp(self.onnx)
+        if self._verified() == stamp:
+            return None
         if self.onnx.stat().st_size != recorded.get("size") or _sha256(self.onnx) != recorded.get(
             "sha256"
         ):
             return "model.onnx does not match its recorded sha256"
+        with contextlib.suppress(OSError):  # no stamp only costs hashing again next time
+            _write_atomic(self.folder / VERIFIED_FILE, json.dumps({"stamp": stamp}).encode())
         return None
+
+    def _verified(self) -> str | None:
+        try:
+            return str(json.loads((self.folder / VERIFIED_FILE).read_text())["stamp"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def commit(self, built: Path) -> None:
         """Moves ``built`` in place, then writes the key that vouches for it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / KEY_FILE).unlink(missing_ok=True)  # never a key beside another file
+        (self.folder / VERIFIED_FILE).unlink(missing_ok=True)
         built.replace(self.onnx)
         record = {"key": self.key, "sha256": _sha256(self.onnx), "size": self.onnx.stat().st_size}
         _write_atomic(self.folder / KEY_FILE, json.dumps(record, indent=2).encode())
