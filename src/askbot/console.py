@@ -10,18 +10,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from askbot.errors import AskbotError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from askbot.ingest import Progress as ProgressCallback
 
 console = Console(highlight=False)
@@ -56,6 +50,16 @@ def warn(message: str) -> None:
 
 
 def _bar(counted: str) -> Progress:
+    # Imported here: rich.progress (and rich.live) cost a one-shot question ~30 ms.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),

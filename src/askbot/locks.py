@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import filelock
-
 from askbot.errors import IndexBusyError
 
 
@@ -15,6 +13,8 @@ from askbot.errors import IndexBusyError
 def exclusive(path: Path, timeout: float, busy: str) -> Iterator[None]:
     """Holds the lock file at ``path``; ``busy`` says who holds it when another process
     keeps it longer than ``timeout`` seconds."""
+    import filelock  # only writers lock: a question never imports it (~10 ms)
+
     lock = filelock.FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()

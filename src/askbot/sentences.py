@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import blingfire
-
 from askbot.models import Span
 
 _LINE = re.compile(r"[^\n]+")
@@ -27,6 +25,8 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 
 def split_sentences(text: str) -> list[Span]:
     """Spans of the sentences of ``text``, in order, never overlapping, whitespace-trimmed."""
+    import blingfire  # only ingest splits sentences: a question reads them from the index
+
     spans: list[Span] = []
     for line in _LINE.finditer(text):
         base = line.start()

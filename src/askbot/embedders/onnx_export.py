@@ -28,8 +28,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
 from askbot.errors import ModelError
 
 OPSET = 17
@@ -213,6 +211,8 @@ def ensure_export(model: str, model_dir: Path, settings: ExportSettings, cache_d
     if entry.problem() is None:
         return entry.onnx
     cache_dir.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock  # only an export locks: a question never imports it
+
     with FileLock(str(entry.folder) + ".lock", timeout=1800):
         problem = entry.problem()  # another process may have built it while we waited
         if problem is None:
