@@ -185,6 +185,18 @@ def test_without_the_nlp_model_attribution_is_off_with_a_notice(
         speakers._nlp.cache_clear()
 
 
+def test_speakers_off_ingests_without_attribution_and_without_a_notice(tmp_path: Path) -> None:
+    settings = Settings(index=tmp_path / "index", min_confidence=0.0, speakers=False)
+    with AskBot.open(settings, HashingEmbedder(), create=True) as bot:
+        report = bot.ingest_articles([Article(id="interfax", text=SEED_INTERFAX)])
+        with bot.index.snapshot() as snap:
+            stored = snap.article("interfax")
+        answer = bot.ask("What did Lavrov say about war?")
+    assert report.added == 1 and not report.notices
+    assert stored is not None and stored.quotes == ()
+    assert answer.excerpts and all(e.speaker is None for e in answer.excerpts)
+
+
 # -- end to end -------------------------------------------------------------------------
 
 

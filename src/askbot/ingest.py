@@ -101,13 +101,13 @@ def _named(reads: list[Read], writer: Writer, skipped: list[Skipped]) -> list[Ar
 
 
 class _Speakers:
-    """Who said what in articles (``askbot.news.speakers``), or nothing and one notice when
-    its NLP model is not installed."""
+    """Who said what in articles (``askbot.news.speakers``); nothing when turned off
+    (``ASKBOT_SPEAKERS``), or with one notice when its NLP model is not installed."""
 
-    def __init__(self, notices: list[Notice]) -> None:
+    def __init__(self, notices: list[Notice], *, on: bool) -> None:
         self._notices = notices
-        self._asked = False
-        self._off: str | None = None
+        self._asked = not on
+        self._off: str | None = None if on else "off"
 
     def __call__(self, articles: list[Article]) -> list[Article]:
         from askbot.news import speakers  # spaCy loads only when something is ingested
@@ -139,6 +139,7 @@ def ingest(
     *,
     lock_timeout: float,
     progress: Progress | None = None,
+    speakers: bool = True,
 ) -> IngestReport:
     started = time.perf_counter()
     reads: list[Read] = []
@@ -179,7 +180,7 @@ def ingest(
             if progress:
                 progress(done, passages_done, len(articles))
 
-        attributed = _Speakers(notices)
+        attributed = _Speakers(notices, on=speakers)
         # One group embeds in the model's thread while this one attributes its speakers
         # and writes the group before; at most two groups of vectors are held at once.
         with ThreadPoolExecutor(1, thread_name_prefix="askbot-embed") as model:

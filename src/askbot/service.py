@@ -260,6 +260,7 @@ class AskBot:
             articles,
             lock_timeout=self.settings.lock_timeout,
             progress=progress,
+            speakers=self.settings.speakers,
         )
 
     def remove(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
