@@ -21,6 +21,8 @@ from fakes import HashingEmbedder
 
 HEAVY = ("torch", "sentence_transformers", "slack_bolt", "slack_sdk", "trafilatura", "spacy")
 HEAVY += ("pymilvus", "milvus_lite", "grpc")  # the Milvus backend is an optional extra
+# What only ingest and writers use: a question reads sentences from the index and locks nothing.
+HEAVY += ("blingfire", "filelock", "rich.progress", "datasketch")
 
 
 class SlowToLoad(HashingEmbedder):
@@ -62,6 +64,36 @@ def test_loading_the_model_is_not_question_time(tmp_path: Path) -> None:
     second = fresh.ask("troops border").timings
     assert second.load_ms == 0.0
     assert fresh.warm_up() == 0.0  # already warm
+
+
+def test_the_command_keeps_its_status_and_its_whole_output_through_a_pipe(
+    tmp_path: Path,
+) -> None:
+    """``askbot`` ends without interpreter teardown: what it printed must all arrive."""
+    bot = AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True)
+    bot.ingest_articles([Article(id="a", text="Troops massed near the border. " * 400)])
+    bot.close()
+    # Buffered, as a pipe is by default: what is not flushed at the end is lost.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(Path(__file__).parent)
+
+    def askbot(*argv: str) -> subprocess.CompletedProcess[str]:
+        script = (
+            "import sys, fakes\nfrom askbot.cli import main\n"
+            f"sys.argv = {['askbot', *argv]!r}\nmain()\n"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    index = str(tmp_path / "i")
+    ok = askbot(
+        "ask", "troops border", "--json", "-k", "20", "--retriever", "bm25", "--index", index
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["excerpts"]  # the whole JSON document, not a prefix
+    empty = askbot("ask", "  ", "--index", index)
+    assert empty.returncode == 2 and empty.stderr.startswith("error: the question is empty")
 
 
 def test_a_one_shot_keyword_question_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:

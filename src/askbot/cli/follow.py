@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from askbot.cli.app import IndexOption, JsonOption, app, handled, settings_for
 from askbot.console import console, err_console, ingest_progress, printable, safe_json, warn
@@ -27,6 +25,8 @@ from askbot.sources.registry import Registry, Source, SourceStore
 from askbot.sources.settings import load_fetch_settings
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     # HTTP, XML and feed parsers are imported by the commands that fetch, not by every
     # start of the CLI (askbot ask never needs them).
     from askbot.sources.fetch import Fetcher
@@ -167,6 +167,8 @@ def list_sources(index: IndexOption = None, as_json: JsonOption = False) -> None
     if not registry.sources:
         console.print("no sources yet: askbot follow URL")
         return
+    from rich.table import Table
+
     table = Table(box=None)
     for column in ("name", "kind", "url", "every", "last sync", "articles", "last error"):
         table.add_column(column)
@@ -185,6 +187,9 @@ def list_sources(index: IndexOption = None, as_json: JsonOption = False) -> None
 
 @contextmanager
 def _fetch_progress() -> Iterator[Progress]:
+    # Imported here, as in askbot.console: rich.progress costs every command ~30 ms.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
     bar = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
