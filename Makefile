@@ -59,5 +59,7 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) embeddings/default .mypy_cache .pytest_cache .ruff_cache
 
+# Backends side by side on SQuAD dev and SciFact subsets, then warm latency at 50k and 500k
+# synthetic passages (built once into ~/.cache/askbot-bench: the first run takes a while).
 bench-speed: $(STAMP)
-	$(BIN)/python benchmarks/bench_speed.py
+	$(BIN)/python benchmarks/bench_speed.py --sizes 50000,500000
