@@ -181,3 +181,26 @@ def test_a_rewritten_copy_takes_no_second_slot(tmp_path: Path) -> None:
     articles = {e.article_id for e in answer.excerpts}
     assert len(articles & {ORIGINAL.id, COPY.id}) == 1, [e.text for e in answer.excerpts]
     assert all(e.story == ORIGINAL.id and len(e.copies) == 1 for e in answer.excerpts)
+
+
+def test_a_story_of_many_copies_lists_its_first_articles_and_says_there_are_more(
+    tmp_path: Path,
+) -> None:
+    from askbot.index.base import STORY_MEMBERS
+
+    copies = [
+        article(f"copy-{n:03d}", wire(LAVROV), f"Outlet {n}", 1 + n % 28, f"Copy {n}")
+        for n in range(STORY_MEMBERS + 10)
+    ]
+    with open_bot(tmp_path / "index", ORIGINAL, *copies) as bot:
+        with bot.index.snapshot() as snap:
+            _, members = snap.stories([ORIGINAL.id])[ORIGINAL.id]
+        answer = bot.ask("What did Lavrov tell Russian radio about NATO security interests?")
+    assert len(members) == STORY_MEMBERS  # of 61: the oldest first
+    dates = [m.published for m in members]
+    assert dates == sorted(dates)
+    shown = next(e for e in answer.excerpts if e.copies)
+    assert STORY_MEMBERS - 1 <= len(shown.copies) <= STORY_MEMBERS  # itself may be one
+    console = Console(width=300, record=True)
+    console.print(render_answer(answer))
+    assert re.search(r"reported by \d+\+ outlets", console.export_text())

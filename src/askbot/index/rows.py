@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from askbot.index.base import PassageRow, StoryMember, StorySketch
+from askbot.index.base import STORY_MEMBERS, PassageRow, StoryMember, StorySketch
 from askbot.models import (
     Article,
     Attribution,
@@ -386,18 +386,22 @@ def save_stories(
 def stories(
     conn: sqlite3.Connection, article_ids: Sequence[str]
 ) -> dict[str, tuple[str, list[StoryMember]]]:
-    """The story of each of these articles that has a sketch, with all its members
-    (oldest first)."""
+    """The story of each of these articles that has a sketch, with its first
+    ``STORY_MEMBERS`` members (oldest first)."""
     if not _has_stories(conn):
         return {}
     sketches = "SELECT article_id, story FROM story_sketches WHERE article_id IN ({marks})"
     story_of = {str(a): str(story) for a, story in select_in(conn, sketches, article_ids)}
     members: dict[str, list[StoryMember]] = {}
-    # One story's members are all in one batch, so the ORDER BY orders each story.
+    # One story's members are all in one batch, so the window orders each story.
     sql = (
-        "SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars "
-        "FROM story_sketches s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.story IN ({marks}) ORDER BY a.published IS NULL, a.published, a.id"
+        "SELECT story, id, title, source, published, url, label, chars FROM ("
+        " SELECT s.story, a.id, a.title, a.source, a.published, a.url, a.label, s.chars,"
+        "  ROW_NUMBER() OVER (PARTITION BY s.story"
+        "   ORDER BY a.published IS NULL, a.published, a.id) AS n"
+        " FROM story_sketches s JOIN articles a ON a.id = s.article_id"
+        " WHERE s.story IN ({marks})"
+        f") WHERE n <= {STORY_MEMBERS} ORDER BY story, n"
     )
     for r in select_in(conn, sql, story_of.values()):
         members.setdefault(str(r[0]), []).append(

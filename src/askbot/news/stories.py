@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from askbot.index.base import StorySketch
+from askbot.index.base import STORY_MEMBERS, StorySketch
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -249,7 +249,9 @@ def reported_by(excerpt: Citation, others: Sequence[Citation], shown: int = 8) -
         f" and {len(names) - shown} more" if len(names) > shown else ""
     )
     articles = len(others) + 1
-    line = f"reported by {len(names)} outlet{'s' if len(names) != 1 else ''}: {listed}"
+    # A question reads a story's first STORY_MEMBERS articles only: there may be more.
+    more = "+" if articles >= STORY_MEMBERS else ""
+    line = f"reported by {len(names)}{more} outlet{'s' if len(names) != 1 else ''}: {listed}"
     if articles > len(names):
-        line += f" ({articles} articles)"
+        line += f" ({articles}{more} articles)"
     return line
