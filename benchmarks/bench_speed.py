@@ -167,9 +167,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 
 
 CACHE = Path(os.environ.get("ASKBOT_BENCH_CACHE", Path.home() / ".cache" / "askbot-bench"))
-# Paragraphs per synthetic article: ~360 words, about two passages.
-PARAGRAPHS_PER_ARTICLE = 3
-SIZE_FORMAT = 1  # bump when the synthetic corpus changes, so old caches are not reused
+# Sentences per synthetic article: ~300 words in paragraphs of four, about two passages.
+SENTENCES_PER_ARTICLE = 12
+SIZE_FORMAT = 2  # bump when the synthetic corpus changes, so old caches are not reused
 
 
 class Jittered:
@@ -213,22 +213,27 @@ class Jittered:
 
 
 def synthetic_articles(base: list[Any], count: int) -> Any:
-    """``count`` articles of PARAGRAPHS_PER_ARTICLE SQuAD paragraphs drawn at random (so
-    no two share their text, and keyword statistics stay those of real prose), dated
-    over two years."""
+    """``count`` articles of SENTENCES_PER_ARTICLE sentences drawn at random from SQuAD
+    paragraphs, dated over two years: keyword statistics stay those of real prose, and no
+    two articles share enough text to be copies of one story (whole shared paragraphs
+    chained thousands of articles into one story)."""
     import random
     from datetime import date, timedelta
 
     from askbot.models import Article
+    from askbot.sentences import split_sentences
 
+    pool = [a.text[s.start : s.end] for a in base for s in split_sentences(a.text)]
     rng = random.Random(7)
     start = date(2024, 1, 1)
     for n in range(count):
-        parts = rng.sample(base, PARAGRAPHS_PER_ARTICLE)
+        sentences = rng.sample(pool, SENTENCES_PER_ARTICLE)
         yield Article(
             id=f"s{n}",
-            title=f"Report {n}: {parts[0].title}",
-            text="\n\n".join(a.text for a in parts),
+            title=f"Report {n}: {sentences[0][:60]}",
+            text="\n\n".join(
+                " ".join(sentences[i : i + 4]) for i in range(0, SENTENCES_PER_ARTICLE, 4)
+            ),
             source=f"Outlet {n % 40}",
             published=start + timedelta(days=n % 730),
         )
@@ -467,8 +472,8 @@ def sizes_table(args: argparse.Namespace, me: list[str]) -> str:
     flags = ["--size-backend", args.size_backend, "--questions", str(args.questions)]
     lines = [
         f"Warm `AskBot.ask` at larger sizes ({args.size_backend}, {args.questions} SQuAD "
-        f"questions, hybrid): synthetic articles of {PARAGRAPHS_PER_ARTICLE} random SQuAD "
-        "paragraphs, passage vectors jittered copies of real ones (`Jittered`), built once "
+        f"questions, hybrid): synthetic articles of {SENTENCES_PER_ARTICLE} random SQuAD "
+        "sentences, passage vectors jittered copies of real ones (`Jittered`), built once "
         f"into {CACHE} without speaker attribution.\n",
         "| passages | vector store | build (s) | build peak (MiB) | load (ms) | p50 (ms) "
         "| p95 (ms) | asking peak (MiB) |",
