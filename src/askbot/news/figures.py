@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from askbot.answering.evidence import Evidence
 from askbot.models import Answer, Discrepancy, Excerpt, Figure
 from askbot.tokenizer import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    # Annotations only: askbot.answering imports this package for its analyzers.
+    from askbot.answering.evidence import Evidence
 
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _MONTHS = (

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from askbot.answering.evidence import Evidence
 from askbot.models import Answer
+
+if TYPE_CHECKING:
+    # Annotations only: askbot.answering imports this package for its analyzers.
+    from askbot.answering.evidence import Evidence
 
 # Reporting older than this, for a question about the current state, is worth a warning.
 STALE_DAYS = 30
