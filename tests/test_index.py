@@ -226,3 +226,22 @@ def test_a_publish_that_fails_leaves_the_previous_generation_answering(tmp_path:
     squatter.unlink()  # the disk recovers: the next ingest works
     assert bot.ingest_articles([Article(id="new", text="A story that lands.")]).added == 1
     assert bot.describe().articles == 2
+
+
+def test_keyword_search_matches_on_the_rarest_terms_within_its_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from askbot.keywords import fts5
+
+    common = [Article(id=f"c{n}", text=f"The harbour report number {n}.") for n in range(12)]
+    rare = Article(id="rare", text="The harbour report on the lighthouse keeper.")
+    with AskBot.open(Settings(index=tmp_path / "i"), HashingEmbedder(), create=True) as bot:
+        bot.ingest_articles([*common, rare])
+        unbounded = bot.retrieve("harbour lighthouse", "bm25", depth=20)
+        monkeypatch.setattr(fts5, "MATCH_POSTINGS", 5)
+        bounded = bot.retrieve("harbour lighthouse", "bm25", depth=20)
+        only_common = bot.retrieve("harbour report", "bm25", depth=20)
+    assert len(unbounded) == 13 and unbounded[0].article_id == "rare"
+    # 'harbour' (13 passages) would pass the budget: the search matches 'lighthouse' alone.
+    assert [p.article_id for p in bounded] == ["rare"]
+    assert len(only_common) == 13  # no term within the budget: the rarest is still matched

@@ -28,6 +28,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5 (
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab (passages_fts, 'row');
 """
 _BM25_WEIGHTS = (2.0, 1.0)
+# FTS5 scores every passage a MATCH finds (~3 µs each here): a question's common words
+# matched 11,000 of 50,000 passages (30 ms) and would match ten times as many at 500,000.
+# So a search matches on the question's rarest terms whose passages add up to at most
+# this many, which bounds its cost whatever the index's size; the dropped terms weigh
+# least in BM25 (low IDF) and still count in re-ranking and excerpt selection, which
+# score every term. Measured in benchmarks/ablate_postings.py.
+MATCH_POSTINGS = 5_000
 
 ArticleCondition = Callable[[QueryFilters], tuple[str, list[Any]] | None]
 """Turns filters into a condition on the passage's article, ``a`` (None: no filter)."""
@@ -49,6 +56,9 @@ class Fts5Keywords(KeywordIndex):
     def __init__(self, conn: sqlite3.Connection, condition: ArticleCondition) -> None:
         self._conn = conn
         self._condition = condition
+        # A snapshot's search and its evidence ask for the same terms' frequencies, and one
+        # snapshot sees one version of the index.
+        self._frequencies: dict[str, int] = {}
 
     def add(self, title: str | None, passages: Sequence[tuple[int, str]]) -> None:
         heading = analyzed(title)
@@ -63,7 +73,7 @@ class Fts5Keywords(KeywordIndex):
         )
 
     def search(self, words: Sequence[str], limit: int, filters: QueryFilters) -> Hits:
-        stems = query_terms(words)
+        stems = self._rarest(query_terms(words))
         if not stems or limit <= 0:
             return []
         condition = self._condition(filters)
@@ -88,14 +98,28 @@ class Fts5Keywords(KeywordIndex):
         rows = self._conn.execute(sql, (*_BM25_WEIGHTS, *params, limit)).fetchall()
         return [(int(pid), -float(score)) for pid, score in rows]
 
+    def _rarest(self, stems: Sequence[str]) -> list[str]:
+        """The rarest of ``stems`` whose passages add up to MATCH_POSTINGS (at least one)."""
+        df = self.document_frequencies(stems)
+        kept: list[str] = []
+        total = 0
+        for term in sorted(stems, key=lambda t: df.get(t, 0)):
+            total += df.get(term, 0)
+            if kept and total > MATCH_POSTINGS:
+                break
+            kept.append(term)
+        return kept
+
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        wanted = list(dict.fromkeys(terms))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        return {
-            str(t): int(d)
-            for t, d in self._conn.execute(
-                f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", wanted
+        wanted = [t for t in dict.fromkeys(terms) if t not in self._frequencies]
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            found = dict.fromkeys(wanted, 0)
+            found.update(
+                (str(t), int(d))
+                for t, d in self._conn.execute(
+                    f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", wanted
+                )
             )
-        }
+            self._frequencies.update(found)
+        return {t: self._frequencies[t] for t in dict.fromkeys(terms) if self._frequencies[t]}
