@@ -122,6 +122,14 @@ class Settings(BaseSettings):
     lock_timeout: float = Field(
         10.0, ge=0, le=86_400, description="Seconds to wait for another writer before giving up."
     )
+    # A lease, not a lock file: it must outlive the moments a holder's renewals are late
+    # (renewed every third of it), and is what a holder that died still blocks.
+    milvus_lease: float = Field(
+        60.0,
+        ge=1,
+        le=86_400,
+        description="Seconds a Milvus index's sync lease outlives a holder that died.",
+    )
 
     def chunker(self) -> ChunkerConfig:
         return ChunkerConfig(

@@ -23,6 +23,7 @@ from askbot.index.manifest import IndexSpec
 from askbot.index.milvus import schema
 from askbot.index.milvus.client import Connection, import_pymilvus
 from askbot.index.milvus.location import MilvusLocation, parse
+from askbot.index.milvus.meta import MetaRows
 from askbot.index.milvus.schema import DENSE_INDEX, PLACEHOLDER, SCHEMA_VERSION, Names
 from askbot.index.milvus.snapshot import FrequencyCache, MilvusSnapshot
 from askbot.index.milvus.store import Store
@@ -101,6 +102,10 @@ class MilvusIndex(Index):
 
     def close(self) -> None:
         self._conn.close()
+
+    def meta_rows(self) -> MetaRows:
+        """Documents and leases beside the manifest (the followed sources keep theirs)."""
+        return MetaRows(self._conn, self._store.names)
 
     # -- reading ------------------------------------------------------------------------
 
