@@ -182,6 +182,43 @@ def test_a_changed_article_replaces_its_passages_whole(milvus_location: str) -> 
         index.close()
 
 
+def test_info_counts_the_rows_of_every_collection(milvus_location: str) -> None:
+    """``info`` shows what Milvus holds: rows per collection (a replaced article's old
+    version stays 5 minutes, its passages too), and for a Lite file its bytes on disk."""
+    index = create_index(milvus_location, spec())
+    rng = np.random.default_rng(9)
+    try:
+        empty = index.info()
+        a, pa = article("a", ["One.", "Two.", "Three."])
+        b, pb = article("b", ["Four."])
+        with index.writer(0) as writer:
+            writer.upsert(a, pa, unit(rng, 3))
+            writer.upsert(b, pb, unit(rng, 1))
+        changed, p_changed = article("a", ["Five.", "Six."])
+        with index.writer(0) as writer:
+            writer.upsert(changed, p_changed, unit(rng, 2))
+        info = index.info()
+        rows = info.vector_store["rows"]
+        assert isinstance(rows, dict)
+        assert (info.articles, info.passages) == (2, 3)
+        assert rows["articles"] == 3 and rows["passages"] == 6 and rows["commits"] == 2
+        assert rows["meta"] == 1 and set(rows) == {
+            "meta",
+            "articles",
+            "texts",
+            "passages",
+            "commits",
+            "sketches",
+            "links",
+        }
+        if milvus_location.endswith(".db"):
+            assert info.size_bytes > empty.size_bytes > 0
+        else:
+            assert info.size_bytes == 0  # a server's disk is not the client's to measure
+    finally:
+        index.close()
+
+
 def test_two_writers_at_once_of_different_articles(milvus_location: str) -> None:
     index = create_index(milvus_location, spec())
     other = open_index(milvus_location)
@@ -286,6 +323,8 @@ def test_cli_ingest_ask_info_remove(tmp_path: Path, milvus_server: str) -> None:
     assert code == 1 and "removed 1 article" in out and "not in the index: ghost" in err
     code, out, _ = _invoke("info", "--index", index, "--json")
     assert json.loads(out)["articles"] == 2
+    code, out, _ = _invoke("info", "--index", index)
+    assert code == 0 and "rows: meta 1, articles " in out, out
 
 
 @pytest.mark.usefixtures("cli_env")
