@@ -51,7 +51,7 @@ class MilvusIndex(Index):
         self.location = conn.where.display
         self.manifest = manifest
         self._local = threading.local()
-        self._frequencies = FrequencyCache()
+        self._frequencies = FrequencyCache(self.meta_rows())
 
     # -- opening ------------------------------------------------------------------------
 

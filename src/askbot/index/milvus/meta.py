@@ -37,7 +37,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from askbot.errors import IndexBusyError, IndexCorruptError
@@ -50,6 +50,8 @@ from askbot.index.milvus.versions import new_version
 # large registry takes several requests: hence versions, not chunks rewritten in place).
 CHUNKS_PER_REQUEST = 8
 READ_ATTEMPTS = 5
+NUMBERS_PER_QUERY = 500
+KEY_MAX = 64  # the meta collection's key field (schema.create)
 # A contender that lost waits this long (at random, doubling) before trying again.
 BACKOFF = (0.05, 0.5)
 
@@ -122,6 +124,38 @@ class MetaRows:
         stale = [r["key"] for r in self._rows(f'key like "{name}@%"') if r["key"] not in mine]
         self._delete(stale)
 
+    # -- shared numbers -----------------------------------------------------------------
+
+    def numbers(self, kind: str, names: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Numbers written by ``set_numbers`` (any process), by name: (value, when in ns)."""
+        if not names:
+            return {}
+        by_key = {_number_key(kind, n): n for n in names}
+        found: dict[str, tuple[int, int]] = {}
+        keys = list(by_key)
+        for i in range(0, len(keys), NUMBERS_PER_QUERY):
+            for row in self._rows(ex.one_of("key", keys[i : i + NUMBERS_PER_QUERY])):
+                held = json.loads(row["value"])
+                if held.get("name") == by_key[row["key"]]:  # not a hashed key's collision
+                    found[by_key[row["key"]]] = (int(held["n"]), int(held["at"]))
+        return found
+
+    def set_numbers(self, kind: str, values: Mapping[str, int]) -> None:
+        at = time.time_ns()
+        self._upsert(
+            [
+                {
+                    "key": _number_key(kind, name),
+                    "value": json.dumps({"name": name, "n": n, "at": at}),
+                }
+                for name, n in values.items()
+            ]
+        )
+
+    def clear_numbers(self, kind: str) -> None:
+        assert kind.isalpha(), kind  # a LIKE prefix: no wildcards in it
+        self.conn.call(self.conn.client.delete, self.collection, filter=f'key like "{kind}:%"')
+
     # -- leases -------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -182,6 +216,14 @@ class MetaRows:
             # the lease is long enough to miss two.
             with contextlib.suppress(Exception):
                 self._upsert([{"key": claim, "value": _claim_value(seconds)}])
+
+
+def _number_key(kind: str, name: str) -> str:
+    key = f"{kind}:{name}"
+    # The key field holds 64 bytes: a longer name is known by its hash (and checked).
+    if len(key.encode()) <= KEY_MAX:
+        return key
+    return f"{kind}:#{hashlib.sha256(name.encode()).hexdigest()[:40]}"
 
 
 def _chunk_key(name: str, version: int, n: int) -> str:
