@@ -21,6 +21,7 @@ import pytest
 from sources_harness import Newsroom
 from test_interrupted import askbot_process, wait_until
 
+from askbot.cli import app
 from askbot.errors import IndexBusyError
 from askbot.index import create_index, open_index
 from askbot.index.milvus import MilvusIndex
@@ -335,3 +336,23 @@ def test_the_folder_path_never_imports_the_milvus_client(newsroom: Newsroom) -> 
     )
     assert "LOADED []" in run.stdout, run.stdout + run.stderr
     assert len(newsroom.articles()) == 5  # the sync did run
+
+
+def test_migrate_takes_the_followed_sources_along(newsroom: Newsroom, tmp_path: Path) -> None:
+    """A folder index moved to Milvus keeps its sources and what they have seen: the
+    first sync on the copy sends one conditional request per source."""
+    newsroom.follow_outlets()
+    assert newsroom("sync").code == 0
+    target = str(tmp_path / "moved.db")
+    run = newsroom.runner.invoke(app, ["migrate", str(newsroom.index), target, "--sample", "1"])
+    assert run.exit_code == 0 and "3 followed sources copied" in run.stdout, run.output
+    moved = Newsroom(newsroom.site, tmp_path, target)
+    listed = json.loads(moved("sources", "--json").out)
+    assert [(s["name"], s["articles"]) for s in listed] == [
+        ("harbour", 2),
+        ("valley", 2),
+        ("coast", 2),
+    ]
+    newsroom.site.hits.clear()
+    again = moved("sync")
+    assert again.code == 0 and "3 requests" in again.out, again.text
