@@ -91,8 +91,12 @@ class Connection:
             if where.db_name:
                 kwargs["db_name"] = where.db_name
             self.client: MilvusClient = pymilvus.MilvusClient(**kwargs)
+            version = str(self.client.get_server_version())
         except Exception as exc:  # noqa: BLE001 - any failure to connect is reported the same way
             raise self.unreachable(exc) from None
+        # Milvus Lite (a file or ``milvus-lite server``) evaluates expressions in Python:
+        # what is cheap on a Milvus server (TEXT_MATCH on its inverted index) is a scan here.
+        self.engine_is_lite = version.startswith("milvus_lite")
 
     def unreachable(self, exc: BaseException) -> IndexError_:
         status = _grpc_status(exc)

@@ -230,12 +230,13 @@ class MilvusSnapshot(Snapshot):
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         # Passages that hold the term in their headline or text (as FTS5's vocabulary
         # counts them); while an article is being replaced both versions are counted.
-        # Counting is a TEXT_MATCH query per term (slow on Milvus Lite, which scans), and
-        # these numbers only weigh a question's words: they are cached for a while.
+        # Counting is a query per term (a scan on Milvus Lite), and these numbers only
+        # weigh a question's words: they are cached for a while, and shared.
         wanted = [t for t in dict.fromkeys(terms) if t]
         found = self._frequencies.get_many(wanted)
+        lite = self._store.conn.engine_is_lite
         counted = {
-            term: self._store.count(self._names.passages, f"TEXT_MATCH(terms, {ex.literal(term)})")
+            term: self._store.count(self._names.passages, ex.has_term("terms", term, lite))
             for term in wanted
             if term not in found
         }
