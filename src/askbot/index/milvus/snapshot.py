@@ -8,6 +8,7 @@ while an article is being replaced) asks again for more, so the top-k stays exac
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -99,10 +100,16 @@ class MilvusSnapshot(Snapshot):
         self._visible = visible_at(at)
         self._rows: dict[str, dict[str, Any] | None] = {}
         self._quotes: dict[str, tuple[Attribution, ...]] = {}  # by article row key
-        # Counted as all commits minus the later ones (usually none): Milvus Lite
-        # materialises every row a filtered count matches, and commits only accumulate.
-        later = store.count(self._names.commits, f"committed > {at}")
-        self.generation = store.count(self._names.commits) - later
+
+    @functools.cached_property
+    def generation(self) -> int:  # type: ignore[override]
+        """Commits at or before this snapshot's time: read when asked (``info``), not by
+        every question. The same whenever it is read: commits are only added, stamped
+        later than any snapshot already taken. Counted as all commits minus the later
+        ones (usually none): Milvus Lite materialises every row a filtered count
+        matches, and commits only accumulate."""
+        later = self._store.count(self._names.commits, f"committed > {self.at}")
+        return self._store.count(self._names.commits) - later
 
     # -- versions -----------------------------------------------------------------------
 
