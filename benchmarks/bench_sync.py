@@ -33,7 +33,7 @@ from pathlib import Path
 from askbot import AskBot, Settings
 from askbot.sources.entries import article_id_for
 from askbot.sources.fetch import Fetcher
-from askbot.sources.registry import Source, SourceStore
+from askbot.sources.registry import Source, SourceStore, store_for
 from askbot.sources.settings import FetchSettings
 from askbot.sources.sync import sync
 from common import SQUAD
@@ -119,7 +119,7 @@ def follow(bot: AskBot, url: str, every: int) -> SourceStore:
 
     from askbot.sources.registry import Registry
 
-    store = SourceStore(Path(bot.index.location))
+    store = store_for(bot.index, bot.settings)
     registry = Registry()
     registry.sources.append(
         Source(name="bench", kind="rss", url=url, every=every, added=datetime.now(UTC))

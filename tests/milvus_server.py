@@ -28,6 +28,13 @@ def free_port() -> int:
 @contextmanager
 def running_server(data_dir: Path) -> Iterator[str]:
     """``host:port`` of a Milvus Lite server serving ``data_dir``, until the block ends."""
+    with serving(data_dir) as (address, _):
+        yield address
+
+
+@contextmanager
+def serving(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``running_server``, with the server's process (a test may kill it)."""
     port = free_port()
     log = (data_dir.parent / f"{data_dir.name}.log").open("wb")
     process = subprocess.Popen(
@@ -58,7 +65,7 @@ def running_server(data_dir: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("milvus-lite server did not start") from None
                 time.sleep(0.2)
-        yield f"{HOST}:{port}"
+        yield f"{HOST}:{port}", process
     finally:
         process.terminate()
         try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,7 @@ from typer.testing import CliRunner
 from askbot.cli import app
 from askbot.errors import IndexError_, IndexIncompatibleError, IndexMissingError
 from askbot.index import create_index, open_index
+from askbot.index.milvus import MilvusIndex
 from askbot.models import Article, QueryFilters
 from askbot.sample import sample_dir
 from askbot.service import AskBot
@@ -109,6 +112,30 @@ def test_same_answers_as_the_embedded_index(tmp_path: Path, milvus_location: str
         milvus.close()
 
 
+def test_term_counts_are_the_embedded_index_counts(tmp_path: Path, milvus_location: str) -> None:
+    """Document frequencies (the IDF weights of sentence scoring) equal FTS5's, however
+    Milvus is asked: whole-word LIKE on Milvus Lite, TEXT_MATCH on a server."""
+    from askbot.index.milvus import expressions as ex
+
+    folder, milvus = _bot(tmp_path / "folder"), _bot(milvus_location)
+    terms = ["troop", "border", "lavrov", "say", "grain", "export", "2022", "absent", "wire"]
+    try:
+        with folder.index.snapshot() as a, milvus.index.snapshot() as b:
+            want = a.document_frequencies(terms)
+            assert b.document_frequencies(terms) == want and len(want) >= 5
+        assert isinstance(milvus.index, MilvusIndex)
+        store = milvus.index._store
+        for term in terms:
+            counts = {
+                store.count(store.names.passages, ex.has_term("terms", term, lite))
+                for lite in (True, False)
+            }
+            assert counts == {want.get(term, 0)}, term
+    finally:
+        folder.close()
+        milvus.close()
+
+
 def test_filters_and_deletes_are_exact(milvus_location: str) -> None:
     index = create_index(milvus_location, spec())
     rng = np.random.default_rng(5)
@@ -178,6 +205,81 @@ def test_a_changed_article_replaces_its_passages_whole(milvus_location: str) -> 
             texts = {r.text for r in after.passages([p for p, _ in hits]).values()}
             assert texts == {"New one.", "New two."}
             assert after.counts() == (1, 2)
+    finally:
+        index.close()
+
+
+def test_info_counts_the_rows_of_every_collection(milvus_location: str) -> None:
+    """``info`` shows what Milvus holds: rows per collection (a replaced article's old
+    version stays 5 minutes, its passages too), and for a Lite file its bytes on disk."""
+    index = create_index(milvus_location, spec())
+    rng = np.random.default_rng(9)
+    try:
+        empty = index.info()
+        a, pa = article("a", ["One.", "Two.", "Three."])
+        b, pb = article("b", ["Four."])
+        with index.writer(0) as writer:
+            writer.upsert(a, pa, unit(rng, 3))
+            writer.upsert(b, pb, unit(rng, 1))
+        changed, p_changed = article("a", ["Five.", "Six."])
+        with index.writer(0) as writer:
+            writer.upsert(changed, p_changed, unit(rng, 2))
+        info = index.info()
+        rows = info.vector_store["rows"]
+        assert isinstance(rows, dict)
+        assert (info.articles, info.passages) == (2, 3)
+        assert rows["articles"] == 3 and rows["passages"] == 6 and rows["commits"] == 2
+        assert rows["meta"] == 1 and set(rows) == {
+            "meta",
+            "articles",
+            "texts",
+            "passages",
+            "commits",
+            "sketches",
+            "links",
+        }
+        if milvus_location.endswith(".db"):
+            assert info.size_bytes > empty.size_bytes > 0
+        else:
+            assert info.size_bytes == 0  # a server's disk is not the client's to measure
+    finally:
+        index.close()
+
+
+def test_document_frequencies_are_counted_once_for_every_reader(milvus_location: str) -> None:
+    """A term's passage count (a TEXT_MATCH scan on Milvus Lite, seconds at 50,000
+    passages) is shared through the index: another process reads it instead of counting,
+    until a commit clears it."""
+    index = create_index(milvus_location, spec())
+    rng = np.random.default_rng(10)
+    try:
+        a, pa = article("a", ["Troops at the border.", "Troops again.", "Grain."])
+        with index.writer(0) as writer:
+            writer.upsert(a, pa, unit(rng, 3))
+        with index.snapshot() as snap:
+            assert snap.document_frequencies(["troop", "grain", "absent"]) == {
+                "troop": 2,
+                "grain": 1,
+            }
+        assert isinstance(index, MilvusIndex)
+        shared = index.meta_rows()
+        assert {k: n for k, (n, _) in shared.numbers("df", ["troop", "absent"]).items()} == {
+            "troop": 2,
+            "absent": 0,
+        }
+        # Another reader takes the shared count as it is (here, one planted to tell).
+        shared.set_numbers("df", {"troop": 999})
+        other = open_index(milvus_location)
+        try:
+            with other.snapshot() as snap:
+                assert snap.document_frequencies(["troop"]) == {"troop": 999}
+            b, pb = article("b", ["Troops once more."])
+            with index.writer(0) as writer:
+                writer.upsert(b, pb, unit(rng, 1))
+            with open_index(milvus_location) as third, third.snapshot() as snap:
+                assert snap.document_frequencies(["troop"]) == {"troop": 3}
+        finally:
+            other.close()
     finally:
         index.close()
 
@@ -286,6 +388,8 @@ def test_cli_ingest_ask_info_remove(tmp_path: Path, milvus_server: str) -> None:
     assert code == 1 and "removed 1 article" in out and "not in the index: ghost" in err
     code, out, _ = _invoke("info", "--index", index, "--json")
     assert json.loads(out)["articles"] == 2
+    code, out, _ = _invoke("info", "--index", index)
+    assert code == 0 and "rows: meta 1, articles " in out, out
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -301,6 +405,108 @@ def test_cli_unreachable_server_exits_with_one_line() -> None:
 def test_cli_refuses_credentials_in_the_url() -> None:
     code, _, err = _invoke("info", "--index", "milvus://root:hunter2@127.0.0.1:1?collection=x")
     assert code == 5 and "ASKBOT_MILVUS_TOKEN" in err and "hunter2" not in err
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize("echo", [False, True], ids=["milvus-2.4-message", "echoes-password"])
+def test_wrong_credentials_are_one_line_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, echo: bool
+) -> None:
+    """Against Milvus Lite behind Milvus's own credential check (tests/milvus_auth_server.py:
+    Milvus Lite has none): the right token works, a wrong or missing one is refused in
+    one line naming ASKBOT_MILVUS_TOKEN, and a password the server echoes back (as Milvus
+    2.2 did) is never printed."""
+    from milvus_auth_server import running_auth_server
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Ports reopen\n\nThe port reopened on Monday, officials said.")
+    with running_auth_server(tmp_path / "data", SECRET, echo=echo) as address:
+        index = milvus_url(address, "auth")
+        code, out, err = _invoke("ingest", str(docs), "--index", index)
+        assert code == 0, err
+        for wrong in ("root:hunter2-typo", ""):
+            monkeypatch.setenv("ASKBOT_MILVUS_TOKEN", wrong)
+            code, out, err = _invoke("ask", "When did the port reopen?", "--index", index)
+            lines = [line for line in err.splitlines() if line.strip()]
+            assert code == 3 and len(lines) == 1, err
+            assert "refused the credentials" in lines[0] and "ASKBOT_MILVUS_TOKEN" in lines[0]
+            assert "start the Milvus server" not in lines[0]
+            if wrong:
+                assert "hunter2-typo" not in out + err
+
+
+def test_a_server_killed_mid_ingest_leaves_whole_versions(tmp_path: Path) -> None:
+    """The Milvus server is killed (SIGKILL) while ``askbot ingest`` writes new versions of
+    every article: the ingest stops with one line (no token), the restarted server shows
+    every article whole and as it was, and the same ingest run again completes."""
+    from milvus_server import running_server, serving
+
+    def articles(version: int) -> list[Article]:
+        return [
+            Article(
+                id=f"a{n}",
+                title=f"Story {n}",
+                text=" ".join(f"Version {version} of story {n}, line {j}." for j in range(40)),
+            )
+            for n in range(120)
+        ]
+
+    new = tmp_path / "new.jsonl"
+    new.write_text("".join(a.model_dump_json() + "\n" for a in articles(2)))
+    data = tmp_path / "data"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "ASKBOT_BACKEND": "test-hashing",
+        "ASKBOT_MODEL": "64",
+        "ASKBOT_MILVUS_TOKEN": SECRET,
+        "ASKBOT_CHUNK_WORDS": "30",
+    }
+    run_cli = "import sys, fakes; from askbot.cli import main; sys.argv[0] = 'askbot'; main()"
+    with serving(data) as (address, server):
+        index = milvus_url(address, "dropped")
+        settings = Settings(index=index, chunk_words=30)  # type: ignore[call-arg]
+        with AskBot.open(settings, HashingEmbedder(), create=True) as bot:
+            bot.ingest_articles(articles(1))
+            old_counts = bot.index.info()
+            child = subprocess.Popen(
+                [sys.executable, "-c", run_cli, "ingest", str(new), "--index", index],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            # Killed once the new versions are being written, before they commit.
+            deadline = time.monotonic() + 120
+            while _rows(bot, "articles") < 130:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            server.send_signal(signal.SIGKILL)
+            out, err = child.communicate(timeout=120)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert child.returncode == 3 and len(lines) == 1, err
+    assert "Milvus at" in lines[0] and SECRET not in out + err
+    with running_server(data) as address:
+        index = milvus_url(address, "dropped")
+        settings = Settings(index=index, chunk_words=30)  # type: ignore[call-arg]
+        with AskBot.open(settings, HashingEmbedder()) as bot:
+            with bot.index.snapshot() as snap:
+                assert snap.counts() == (old_counts.articles, old_counts.passages)
+                shown = {a.id: a.text for a in map(snap.article, snap.article_ids()) if a}
+            assert shown == {a.id: a.text for a in articles(1)}
+            report = bot.ingest_paths([new])
+            assert report.updated == 120
+            with bot.index.snapshot() as snap:
+                shown = {a.id: a.text for a in map(snap.article, snap.article_ids()) if a}
+                assert shown == {a.id: a.text for a in articles(2)}
+                assert snap.counts() == (old_counts.articles, old_counts.passages)
+
+
+def _rows(bot: AskBot, part: str) -> int:
+    rows = bot.index.info().vector_store["rows"]
+    assert isinstance(rows, dict)
+    return int(rows[part])  # type: ignore[arg-type]
 
 
 def test_many_writers_and_readers_at_once(tmp_path: Path, milvus_server: str) -> None:

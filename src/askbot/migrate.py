@@ -34,6 +34,7 @@ class MigrateReport(Record):
     unchanged: int
     removed: int
     questions_checked: int
+    sources: int = 0  # followed sources copied with the index
 
 
 def migrate(
@@ -121,7 +122,26 @@ def _copy(
         unchanged=unchanged,
         removed=len(removed),
         questions_checked=len(questions),
+        sources=_copy_sources(src, dst),
     )
+
+
+def _copy_sources(src: AskBot, dst: AskBot) -> int:
+    """The followed sources go with the index, as a copied folder keeps its sources.json:
+    copied last (the articles they record as seen are in the copy by then), and only into
+    a destination that follows none of its own."""
+    from askbot.sources.registry import store_for
+
+    source = store_for(src.index, src.settings)
+    target = store_for(dst.index, dst.settings)
+    if source.read() is None:
+        return 0
+    registry = source.load()
+    with target.locked(dst.settings.lock_timeout):
+        if target.load().sources:
+            return 0
+        target.save(registry)
+    return len(registry.sources)
 
 
 __all__ = ["MigrateReport", "migrate"]

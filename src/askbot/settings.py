@@ -127,6 +127,14 @@ class Settings(BaseSettings):
         description="Find who said each quotation at ingest (spaCy, about 40% of int8 model "
         "time); off ingests faster and answers say no speakers.",
     )
+    # A lease, not a lock file: it must outlive the moments a holder's renewals are late
+    # (renewed every third of it), and is what a holder that died still blocks.
+    milvus_lease: float = Field(
+        60.0,
+        ge=1,
+        le=86_400,
+        description="Seconds a Milvus index's sync lease outlives a holder that died.",
+    )
 
     def chunker(self) -> ChunkerConfig:
         return ChunkerConfig(

@@ -21,11 +21,11 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n"
 class Newsroom:
     """The server, the outlets' content on it, and askbot's CLI against one index."""
 
-    def __init__(self, site: Site, root: Path) -> None:
+    def __init__(self, site: Site, root: Path, index: Path | str | None = None) -> None:
         self.site = site
         self.base = site.base
         self.feeds = Feeds(site.base)
-        self.index = root / "idx"
+        self.index = root / "idx" if index is None else index
         self.root = root
         self.runner = CliRunner()
         site.static("/robots.txt", ROBOTS, "text/plain")

@@ -19,9 +19,8 @@ from askbot.cli.app import IndexOption, JsonOption, app, handled, settings_for
 from askbot.console import console, err_console, ingest_progress, printable, safe_json, warn
 from askbot.errors import InputError, SourceError
 from askbot.service import AskBot
-from askbot.settings import Settings
 from askbot.sources.durations import parse_every, show_every
-from askbot.sources.registry import Registry, Source, SourceStore
+from askbot.sources.registry import Registry, Source, SourceStore, open_store, store_for
 from askbot.sources.settings import load_fetch_settings
 
 if TYPE_CHECKING:
@@ -35,10 +34,6 @@ if TYPE_CHECKING:
 EveryOption = Annotated[
     str, typer.Option("--every", help="How often watch syncs it: 90s, 15m, 2h, 1d.")
 ]
-
-
-def _store(settings: Settings) -> SourceStore:
-    return SourceStore(Path(settings.index))
 
 
 def _show(text: str) -> str:
@@ -101,7 +96,7 @@ def follow(
             url = found
         detected = (document.kind, document.title)
     with AskBot.open(settings, create=True) as bot:
-        store = SourceStore(Path(bot.index.location))
+        store = store_for(bot.index, settings)
         with store.locked(settings.lock_timeout):
             registry = store.load()
             if url is not None:
@@ -130,8 +125,7 @@ def unfollow(
 ) -> None:
     """Stop following a source (its articles stay in the index)."""
     settings = settings_for(index)
-    store = _store(settings)
-    with store.locked(settings.lock_timeout):
+    with open_store(settings) as store, store.locked(settings.lock_timeout):
         registry = store.load()
         if registry.find(name) is None:
             raise SourceError(f"no source named {name!r}", "see the names with: askbot sources")
@@ -148,7 +142,8 @@ def _when(moment: datetime | None) -> str:
 @handled
 def list_sources(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """List the followed sources: name, kind, URL, last sync, articles, last error."""
-    registry = _store(settings_for(index)).load()
+    with open_store(settings_for(index)) as store:
+        registry = store.load()
     if as_json:
         rows = [
             {
@@ -272,15 +267,12 @@ def sync_command(
     from askbot.sources.fetch import Fetcher
 
     settings = settings_for(index)
-    store = _store(settings)
-    with (
-        AskBot.open(settings) as bot,
-        store.syncing(settings.lock_timeout),
-        Fetcher(load_fetch_settings()) as fetcher,
-    ):
-        if not store.load().sources:
-            raise SourceError("no sources to sync", "follow one first: askbot follow URL")
-        report = _run_sync(bot, store, fetcher, names or [])
+    with AskBot.open(settings) as bot:
+        store = store_for(bot.index, settings)
+        with store.syncing(settings.lock_timeout), Fetcher(load_fetch_settings()) as fetcher:
+            if not store.load().sources:
+                raise SourceError("no sources to sync", "follow one first: askbot follow URL")
+            report = _run_sync(bot, store, fetcher, names or [])
     _summary(report)
     if report.failed:
         raise typer.Exit(1)
@@ -299,9 +291,9 @@ def watch(
     from askbot.sources.watch import watch as watch_loop
 
     settings = settings_for(index)
-    store = _store(settings)
     stop = threading.Event()
     with AskBot.open(settings) as bot, Fetcher(load_fetch_settings()) as fetcher:
+        store = store_for(bot.index, settings)
         if not store.load().sources:
             raise SourceError("no sources to watch", "follow one first: askbot follow URL")
 

@@ -7,7 +7,18 @@ from rich.table import Table
 
 from askbot.cli.app import IndexOption, JsonOption, app, handled, settings_for
 from askbot.console import console, printable, safe_json
+from askbot.models import IndexInfo
 from askbot.service import AskBot
+
+
+def _size(details: IndexInfo) -> str:
+    rows = details.vector_store.get("rows")
+    if not isinstance(rows, dict):
+        return f"{details.size_bytes / 1e6:.1f} MB"
+    counted = ", ".join(f"{name} {n:,}" for name, n in rows.items() if isinstance(n, int))
+    # A Milvus server's disk is its own (object storage, WAL): a client sees rows.
+    disk = f"{details.size_bytes / 1e6:.1f} MB, " if details.size_bytes else ""
+    return f"{disk}rows: {counted}"
 
 
 @app.command()
@@ -20,7 +31,8 @@ def info(index: IndexOption = None, json_out: JsonOption = False) -> None:
         print(safe_json(details.model_dump_json(indent=2)))
         return
     m = details.manifest
-    store = ", ".join(f"{k} {v}" for k, v in details.vector_store.items() if k != "kind")
+    figures = {k: v for k, v in details.vector_store.items() if k not in ("kind", "rows")}
+    store = ", ".join(f"{k} {v}" for k, v in figures.items())
     table = Table(show_header=False, box=None)
     rows = [
         ("index", details.location),
@@ -35,7 +47,7 @@ def info(index: IndexOption = None, json_out: JsonOption = False) -> None:
             f"{m.chunker.max_words} words, overlap {m.chunker.overlap_sentences}, "
             f"headline embedded: {m.chunker.title_in_embedding}",
         ),
-        ("size on disk", f"{details.size_bytes / 1e6:.1f} MB"),
+        ("size on disk", _size(details)),
         ("created", m.created.isoformat()),
         ("last update", m.updated.isoformat()),
         ("generation", str(details.generation)),

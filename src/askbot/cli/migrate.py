@@ -32,4 +32,5 @@ def migrate(
         f"{report.articles:,} articles, {report.passages:,} passages in the copy "
         f"({report.copied:,} copied, {report.unchanged:,} already there, {report.removed:,} "
         f"removed); {report.questions_checked} sample questions answered alike"
+        + (f"; {report.sources} followed sources copied" if report.sources else "")
     )

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from askbot.errors import AskbotError
-from askbot.sources.registry import Registry, SourceStore
+from askbot.sources.registry import Registry, store_for
 from askbot.sources.watch import watch
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ class BackgroundSync:
     def __init__(self, bot: AskBot, settings: FetchSettings) -> None:
         self.bot = bot
         self.settings = settings
-        self.store = SourceStore(Path(bot.index.location))
+        self.store = store_for(bot.index, bot.settings)
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="askbot-sync", daemon=True)
         self.syncs = 0

@@ -1,10 +1,14 @@
-"""The followed sources, kept in the index folder (``sources.json``) so a copied index
-keeps them.
+"""The followed sources, kept with the index so a copied index keeps them: in an index
+folder ``sources.json``; in a Milvus index a document of its meta collection
+(``askbot.sources.milvus_store``), so every machine that reaches the index shares them.
 
-The file is replaced atomically (written beside it, flushed, renamed), and only after the
-index commit that ingested what it records as seen: a sync killed at any point leaves a
-file that records less than the index holds, never more, so the next sync fetches again
-what it had not recorded and finds it unchanged in the index.
+The registry is replaced atomically (a folder's file written beside it, flushed, renamed;
+Milvus's by one pointer row), and only after the index commit that ingested what it
+records as seen: a sync killed at any point leaves a registry that records less than the
+index holds, never more, so the next sync fetches again what it had not recorded and
+finds it unchanged in the index. That holds even when two syncs overlap (a Milvus holder
+paused past its lease): each records only what it committed, and the one whose record was
+overwritten meanwhile merely fetches again.
 """
 
 from __future__ import annotations
@@ -14,16 +18,21 @@ import json
 import os
 import re
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from askbot.errors import SourceError
 from askbot.locks import exclusive
+
+if TYPE_CHECKING:
+    from askbot.index import Index
+    from askbot.settings import Settings
 
 FILE = "sources.json"
 LOCK = ".sources.lock"
@@ -117,33 +126,64 @@ class Registry(BaseModel):
         return name
 
 
-class SourceStore:
+class SourceStore(ABC):
+    """Where one index keeps its registry, and the two locks around it."""
+
+    where: str  # what messages call it
+
+    @abstractmethod
+    def read(self) -> str | None:
+        """The registry's JSON (None: no source was ever followed)."""
+
+    @abstractmethod
+    def write(self, data: str) -> None:
+        """Replaces the registry's JSON atomically."""
+
+    @abstractmethod
+    def locked(self, timeout: float) -> AbstractContextManager[None]:
+        """Held while the registry is read, changed and written (follow, unfollow, the
+        end of a sync): moments, so ``follow`` works while ``watch`` syncs."""
+
+    @abstractmethod
+    def syncing(self, timeout: float) -> AbstractContextManager[None]:
+        """Held for a whole sync: one sync of an index at a time."""
+
+    def load(self) -> Registry:
+        raw = self.read()
+        if raw is None:
+            return Registry()
+        try:
+            registry = Registry.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as exc:
+            raise SourceError(
+                f"{self.where} is damaged ({str(exc).splitlines()[0]})",
+                "restore it from a backup, or remove it and follow the sources again",
+            ) from None
+        if registry.format != FORMAT:
+            raise SourceError(f"{self.where} is of format {registry.format}, not {FORMAT}")
+        return registry
+
+    def save(self, registry: Registry) -> None:
+        self.write(registry.model_dump_json(indent=1))
+
+
+class FolderSourceStore(SourceStore):
     """``sources.json`` of one index folder."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / FILE
+        self.where = str(self.path)
 
-    def load(self) -> Registry:
+    def read(self) -> str | None:
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            return self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return Registry()
+            return None
         except OSError as exc:
             raise SourceError(f"{self.path}: cannot read it ({exc.strerror})") from None
-        try:
-            registry = Registry.model_validate(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            raise SourceError(
-                f"{self.path} is damaged ({str(exc).splitlines()[0]})",
-                "restore it from a backup, or remove it and follow the sources again",
-            ) from None
-        if registry.format != FORMAT:
-            raise SourceError(f"{self.path} is of format {registry.format}, not {FORMAT}")
-        return registry
 
-    def save(self, registry: Registry) -> None:
-        data = registry.model_dump_json(indent=1)
+    def write(self, data: str) -> None:
         handle, temporary = tempfile.mkstemp(prefix=".sources-", dir=self.folder)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -156,18 +196,36 @@ class SourceStore:
                 Path(temporary).unlink()
             raise
 
-    @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[None]:
-        """Held while ``sources.json`` is read, changed and written (follow, unfollow, the
-        end of a sync): moments, so ``follow`` works while ``watch`` syncs."""
-        with self._lock(LOCK, timeout, "changing the sources of"):
-            yield
+    def locked(self, timeout: float) -> AbstractContextManager[None]:
+        return self._lock(LOCK, timeout, "changing the sources of")
 
-    @contextlib.contextmanager
-    def syncing(self, timeout: float) -> Iterator[None]:
-        """Held for a whole sync: one sync of an index at a time."""
-        with self._lock(SYNC_LOCK, timeout, "syncing the sources of"):
-            yield
+    def syncing(self, timeout: float) -> AbstractContextManager[None]:
+        return self._lock(SYNC_LOCK, timeout, "syncing the sources of")
 
     def _lock(self, name: str, timeout: float, doing: str) -> AbstractContextManager[None]:
         return exclusive(self.folder / name, timeout, f"another askbot is {doing} {self.folder}")
+
+
+def store_for(index: Index, settings: Settings) -> SourceStore:
+    """The registry of an open index, where its backend keeps it."""
+    from askbot.index import is_milvus
+
+    if is_milvus(index.location):
+        # Only for a Milvus index: the folder path never imports the Milvus client.
+        from askbot.sources.milvus_store import MilvusSourceStore
+
+        return MilvusSourceStore(index, settings.milvus_lease)
+    return FolderSourceStore(Path(index.location))
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings) -> Iterator[SourceStore]:
+    """The registry of the index at ``settings.index``, for commands that need no model
+    (``sources``, ``unfollow``): a folder's file is read without opening the index."""
+    from askbot.index import is_milvus, open_index
+
+    if not is_milvus(settings.index):
+        yield FolderSourceStore(Path(settings.index))
+        return
+    with open_index(settings.index) as index:
+        yield store_for(index, settings)

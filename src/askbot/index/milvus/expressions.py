@@ -43,6 +43,23 @@ def contains(value: str) -> str:
     return literal(f"%{escaped}%")
 
 
+def has_term(field: str, term: str, lite: bool) -> str:
+    """Rows whose ``field`` (askbot's terms, space-separated) holds ``term``.
+
+    A Milvus server answers ``TEXT_MATCH`` from its inverted index. Milvus Lite tokenizes
+    every row in Python for it but runs LIKE vectorised (pyarrow), paying mostly for the
+    rows that match (a term in 18,000 of 50,000 passages: 8.6 s against 3.6 s; in 1,100 of
+    10,000: 0.44 s against 0.07 s): there the term is matched as a whole space-separated
+    word, which is what FTS5 counts in the embedded index (TEXT_MATCH's standard
+    tokenizer would also split a CJK term into characters)."""
+    if not lite:
+        return f"TEXT_MATCH({field}, {literal(term)})"
+    word = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patterns = (f"{word} %", f"% {word} %", f"% {word}")
+    likes = " or ".join(f"{field} like {literal(p)}" for p in patterns)
+    return f"({field} == {literal(term)} or {likes})"
+
+
 def one_of(field: str, values: Iterable[str | int]) -> str:
     items = ", ".join(literal(v) if isinstance(v, str) else str(int(v)) for v in values)
     return f"{field} in [{items}]"

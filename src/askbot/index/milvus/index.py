@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from askbot.index.manifest import IndexSpec
 from askbot.index.milvus import schema
 from askbot.index.milvus.client import Connection, import_pymilvus
 from askbot.index.milvus.location import MilvusLocation, parse
+from askbot.index.milvus.meta import MetaRows
 from askbot.index.milvus.schema import DENSE_INDEX, PLACEHOLDER, SCHEMA_VERSION, Names
 from askbot.index.milvus.snapshot import FrequencyCache, MilvusSnapshot
 from askbot.index.milvus.store import Store
@@ -49,7 +51,7 @@ class MilvusIndex(Index):
         self.location = conn.where.display
         self.manifest = manifest
         self._local = threading.local()
-        self._frequencies = FrequencyCache()
+        self._frequencies = FrequencyCache(self.meta_rows())
 
     # -- opening ------------------------------------------------------------------------
 
@@ -102,6 +104,10 @@ class MilvusIndex(Index):
     def close(self) -> None:
         self._conn.close()
 
+    def meta_rows(self) -> MetaRows:
+        """Documents and leases beside the manifest (the followed sources keep theirs)."""
+        return MetaRows(self._conn, self._store.names)
+
     # -- reading ------------------------------------------------------------------------
 
     @contextmanager
@@ -121,6 +127,14 @@ class MilvusIndex(Index):
         with self.snapshot() as snap:
             articles, passages = snap.counts()
             generation = snap.generation
+        names = self._store.names
+        # Rows as Milvus counts them now (count(*) at Strong, exact, deleted rows not
+        # counted): article rows are versions, passages include those of pending and
+        # retired versions, so they can exceed the visible counts above.
+        rows = {
+            name.removeprefix(f"{self._conn.where.collection}_"): self._store.count(name)
+            for name in names.all()
+        }
         return IndexInfo(
             location=self.location,
             manifest=self.manifest.model_copy(
@@ -129,12 +143,13 @@ class MilvusIndex(Index):
             articles=articles,
             passages=passages,
             generation=generation,
-            size_bytes=0,
+            size_bytes=_lite_bytes(self._conn.where) if self._conn.where.lite else 0,
             vector_store={
                 "engine": "milvus-lite" if self._conn.where.lite else "milvus",
                 "collections": self._conn.where.collection,
                 "consistency": schema.CONSISTENCY,
                 **DENSE_INDEX,
+                "rows": rows,
             },
         )
 
@@ -152,6 +167,15 @@ class MilvusIndex(Index):
         writer.commit()
         if writer.committed:
             self._frequencies.clear()  # this process's own writes count at once
+
+
+def _lite_bytes(where: MilvusLocation) -> int:
+    """What a Milvus Lite file (a folder, in fact) takes on disk; a server's disk is its
+    own business (its object storage, its WAL), not measurable from a client."""
+    path = Path(where.uri)
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def _read_manifest(conn: Connection, names: Names) -> Manifest:

@@ -8,6 +8,7 @@ out of everything askbot prints (``display`` is what messages and ``askbot info`
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,8 +35,17 @@ class MilvusLocation:
     lite: bool = False
 
     def scrub(self, text: str) -> str:
-        """``text`` with the token taken out (a driver's message might echo it)."""
-        return text.replace(self.token, "***") if self.token else text
+        """``text`` with the token taken out (a driver's message might echo it): whole,
+        base64-encoded as pymilvus sends it, and the password of ``USER:PASSWORD`` alone
+        (Milvus 2.2 refused credentials with "username: U, password: P" in the message)."""
+        if not self.token:
+            return text
+        password = self.token.partition(":")[2]
+        encoded = base64.b64encode(self.token.encode()).decode()
+        for secret in (self.token, encoded, password):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
 
 
 def _setting_token() -> str:

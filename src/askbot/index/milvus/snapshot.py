@@ -8,6 +8,7 @@ while an article is being replaced) asks again for more, so the top-k stays exac
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -20,6 +21,7 @@ import numpy as np
 from askbot.errors import IndexCorruptError
 from askbot.index.base import Hits, PassageRow, Snapshot, StoryMember
 from askbot.index.milvus import expressions as ex
+from askbot.index.milvus.meta import MetaRows
 from askbot.index.milvus.schema import DENSE_INDEX, SPARSE_INDEX
 from askbot.index.milvus.store import Store
 from askbot.index.milvus.versions import invisible_at, visible_at
@@ -33,35 +35,60 @@ if TYPE_CHECKING:
 # versions this snapshot does not show are dropped.
 MAX_TOPK = 16_384
 MARGIN = 8
+VERSIONS_PER_COUNT = 64  # article versions per count(*) expression
 
 
 class FrequencyCache:
-    """Document frequencies by term, each kept ``TTL`` seconds (shared by one index's
-    snapshots in all threads)."""
+    """Document frequencies by term, each kept ``TTL`` seconds: in this process (shared by
+    one index's snapshots in all threads) and, given ``shared``, in the index's meta
+    collection, so that every process reading the index (bot replicas, each one-shot
+    ``askbot ask``) counts a term once per ``TTL`` between them, not once each. A commit
+    clears both (``MilvusIndex.writer``)."""
 
     TTL = 300.0
     SIZE = 100_000
+    KIND = "df"
 
-    def __init__(self) -> None:
+    def __init__(self, shared: MetaRows | None = None) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, tuple[int, float]] = {}
+        self._shared = shared
 
-    def get(self, term: str) -> int | None:
+    def get_many(self, terms: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
         with self._lock:
-            item = self._items.get(term)
-        if item is None or time.monotonic() - item[1] > self.TTL:
-            return None
-        return item[0]
+            for term in terms:
+                item = self._items.get(term)
+                if item is not None and time.monotonic() - item[1] <= self.TTL:
+                    found[term] = item[0]
+        missing = [t for t in terms if t not in found]
+        if self._shared is not None and missing:
+            oldest = time.time_ns() - int(self.TTL * 1e9)
+            shared = self._shared.numbers(self.KIND, missing)
+            fresh = {t: n for t, (n, at) in shared.items() if at >= oldest}
+            self._keep(fresh)
+            found.update(fresh)
+        return found
 
-    def put(self, term: str, count: int) -> None:
+    def put_many(self, counts: dict[str, int]) -> None:
+        if not counts:
+            return
+        self._keep(counts)
+        if self._shared is not None:
+            self._shared.set_numbers(self.KIND, counts)
+
+    def _keep(self, counts: dict[str, int]) -> None:
         with self._lock:
-            if len(self._items) >= self.SIZE:
+            if len(self._items) + len(counts) > self.SIZE:
                 self._items.clear()
-            self._items[term] = (count, time.monotonic())
+            stamp = time.monotonic()
+            self._items.update((t, (n, stamp)) for t, n in counts.items())
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+        if self._shared is not None:
+            self._shared.clear_numbers(self.KIND)
 
 
 class MilvusSnapshot(Snapshot):
@@ -73,7 +100,16 @@ class MilvusSnapshot(Snapshot):
         self._visible = visible_at(at)
         self._rows: dict[str, dict[str, Any] | None] = {}
         self._quotes: dict[str, tuple[Attribution, ...]] = {}  # by article row key
-        self.generation = store.count(self._names.commits, f"committed <= {at}")
+
+    @functools.cached_property
+    def generation(self) -> int:  # type: ignore[override]
+        """Commits at or before this snapshot's time: read when asked (``info``), not by
+        every question. The same whenever it is read: commits are only added, stamped
+        later than any snapshot already taken. Counted as all commits minus the later
+        ones (usually none): Milvus Lite materialises every row a filtered count
+        matches, and commits only accumulate."""
+        later = self._store.count(self._names.commits, f"committed > {self.at}")
+        return self._store.count(self._names.commits) - later
 
     # -- versions -----------------------------------------------------------------------
 
@@ -201,28 +237,39 @@ class MilvusSnapshot(Snapshot):
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         # Passages that hold the term in their headline or text (as FTS5's vocabulary
         # counts them); while an article is being replaced both versions are counted.
-        # Counting is a TEXT_MATCH query per term (slow on Milvus Lite, which scans), and
-        # these numbers only weigh a question's words: they are cached for a while.
-        found: dict[str, int] = {}
-        for term in dict.fromkeys(terms):
-            if not term:
-                continue
-            n = self._frequencies.get(term)
-            if n is None:
-                expression = f"TEXT_MATCH(terms, {ex.literal(term)})"
-                n = self._store.count(self._names.passages, expression)
-                self._frequencies.put(term, n)
-            if n:
-                found[term] = n
-        return found
+        # Counting is a query per term (a scan on Milvus Lite), and these numbers only
+        # weigh a question's words: they are cached for a while, and shared.
+        wanted = [t for t in dict.fromkeys(terms) if t]
+        found = self._frequencies.get_many(wanted)
+        lite = self._store.conn.engine_is_lite
+        counted = {
+            term: self._store.count(self._names.passages, ex.has_term("terms", term, lite))
+            for term in wanted
+            if term not in found
+        }
+        self._frequencies.put_many(counted)
+        return {t: n for t, n in {**found, **counted}.items() if n}
 
     def counts(self) -> tuple[int, int]:
-        articles = self._store.count(self._names.articles, self._visible)
-        stored = self._store.count(self._names.passages)
-        hidden = sum(
-            int(r["n_passages"])
-            for r in self._store.scan(self._names.articles, invisible_at(self.at), ["n_passages"])
+        # Everything stored minus what this snapshot does not show (pending, later and
+        # retired versions: usually few). Unfiltered counts are cheap everywhere, while a
+        # filtered count on Milvus Lite materialises every row it matches (~0.5 s for the
+        # visible rows of 5,000 articles, on every question).
+        hidden_rows = list(
+            self._store.scan(self._names.articles, invisible_at(self.at), ["article_id", "version"])
         )
+        articles = self._store.count(self._names.articles) - len(hidden_rows)
+        stored = self._store.count(self._names.passages)
+        # Hidden passages counted as stored, not as their rows say: a writer (or a
+        # cleaner) that died mid-version left fewer than n_passages.
+        versions = [(str(r["article_id"]), int(r["version"])) for r in hidden_rows]
+        hidden = 0
+        for i in range(0, len(versions), VERSIONS_PER_COUNT):
+            pairs = [
+                ex.both(ex.one_of("article_id", [a]), f"version == {v}")
+                for a, v in versions[i : i + VERSIONS_PER_COUNT]
+            ]
+            hidden += self._store.count(self._names.passages, " or ".join(f"({p})" for p in pairs))
         return articles, stored - hidden
 
     def article(self, article_id: str) -> Article | None:
