@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from askbot.errors import IndexCorruptError
-from askbot.index.base import Hits, PassageRow, Snapshot, StoryMember
+from askbot.index.base import STORY_MEMBERS, Hits, PassageRow, Snapshot, StoryMember
 from askbot.index.milvus import expressions as ex
 from askbot.index.milvus.meta import MetaRows
 from askbot.index.milvus.schema import DENSE_INDEX, SPARSE_INDEX
@@ -345,4 +345,5 @@ class MilvusSnapshot(Snapshot):
             )
         for found in members.values():  # oldest first, undated last, then by id
             found.sort(key=lambda m: (m.published is None, m.published or date.min, m.article_id))
+            del found[STORY_MEMBERS:]  # as the folder index reads them
         return {aid: (story, members.get(story, [])) for aid, story in story_of.items()}
