@@ -1,6 +1,6 @@
 """Ablation: how many passages may a keyword search match (``fts5.MATCH_POSTINGS``)?
 
-    python benchmarks/ablate_postings.py [--questions N]
+    python benchmarks/ablate_postings.py [--questions N] [--index LARGE_INDEX]
 
 FTS5 scores every passage its MATCH finds, so a question's common words make keyword
 search cost grow with the index. askbot matches on the question's rarest terms whose
@@ -28,10 +28,51 @@ BUDGETS = (0, 50_000, 20_000, 10_000, 5_000, 2_000)
 DEPTH = 20
 
 
+def agreement(index: str, questions: int) -> None:
+    """On a large index (``bench_speed.py --sizes`` builds them): how much of the unbounded
+    keyword top-10 / top-50 each budget keeps, how often a top-10 passage holds a gold
+    answer, and what a keyword search costs."""
+    asked = stride(load(SQUAD).questions, questions)
+    settings = Settings(index=index, embedding_cache="off")
+    with AskBot.open(settings) as bot:
+        cached = CachedQueries(bot.embedder, [asked[0].question])  # keyword search alone
+    print(f"\n{index}: {len(asked)} SQuAD questions, keyword search alone")
+    print("budget   top-10 kept  top-50 kept  answer in top-10  ms/question")
+    exact: list[list[int]] = []
+    for budget in BUDGETS:
+        fts5.MATCH_POSTINGS = budget or 10**12
+        with AskBot.open(settings, cached) as bot:
+            started = time.perf_counter()
+            found = [[p.passage_id for p in bot.retrieve(q.question, "bm25", 50)] for q in asked]
+            per = (time.perf_counter() - started) * 1000 / len(asked)
+            with bot.index.snapshot() as snap:
+                texts = [snap.passages(ids[:10]) for ids in found]
+        if not budget:
+            exact = found
+        pairs = list(zip(found, exact, strict=True))
+        kept10 = np.mean([len(set(a[:10]) & set(e[:10])) / max(1, len(e[:10])) for a, e in pairs])
+        kept50 = np.mean([len(set(a) & set(e)) / max(1, len(e)) for a, e in pairs])
+        answered = np.mean(
+            [
+                any(ans.lower() in row.text.lower() for row in rows.values() for ans in q.answers)
+                for q, rows in zip(asked, texts, strict=True)
+            ]
+        )
+        print(
+            f"{budget or '∞':<8} {kept10:.3f}        {kept50:.3f}        {answered:.3f}"
+            f"             {per:.1f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=3000)
+    parser.add_argument("--index", help="also measure agreement on this (large) index")
     args = parser.parse_args()
+    if args.index:
+        agreement(args.index, args.questions)
+        return
     model = None
     for name, path in (("squad-v1.1", SQUAD), ("scifact", SCIFACT)):
         qset = load(path)
