@@ -94,6 +94,24 @@ def test_the_command_keeps_its_status_and_its_whole_output_through_a_pipe(
     assert json.loads(ok.stdout)["excerpts"]  # the whole JSON document, not a prefix
     empty = askbot("ask", "  ", "--index", index)
     assert empty.returncode == 2 and empty.stderr.startswith("error: the question is empty")
+    # Exit handlers still run: the REPL's history is written when the command ends.
+    env["HOME"] = str(tmp_path)
+    script = (
+        "import sys, fakes\nfrom askbot.cli import main\n"
+        f"sys.argv = ['askbot', 'repl', '--index', {index!r}]\nmain()\n"
+    )
+    repl = subprocess.run(
+        [sys.executable, "-c", script],
+        input="troops border\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert repl.returncode == 0, repl.stderr
+    # Lines from a pipe do not enter readline's history, so it is written empty: that it
+    # is written at all shows the exit handler ran.
+    assert (tmp_path / ".askbot_history").is_file()
 
 
 def test_a_one_shot_keyword_question_imports_none_of_the_heavy_libraries(tmp_path: Path) -> None:
