@@ -180,11 +180,8 @@ class Jittered:
     index opens with the real model for questions."""
 
     def __init__(self, model: Any, base: Any) -> None:
-        import numpy as np
-
         self._model = model
         self._base = base
-        self._np = np
 
     @property
     def name(self) -> str:
@@ -200,7 +197,8 @@ class Jittered:
     def embed(self, texts: Any, kind: str) -> Any:
         import zlib
 
-        np = self._np
+        import numpy as np
+
         if kind != "passage":
             return self._model.embed(texts, kind)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)

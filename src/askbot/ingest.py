@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -106,21 +107,25 @@ class _Speakers:
 
     def __init__(self, notices: list[Notice], *, on: bool) -> None:
         self._notices = notices
-        self._asked = not on
-        self._off: str | None = None if on else "off"
+        self._on = on
 
-    def __call__(self, articles: list[Article]) -> list[Article]:
+    @cached_property
+    def _off(self) -> str | None:
+        """Why attribution does not run (asked once, when there is something to read)."""
         from askbot.news import speakers  # spaCy loads only when something is ingested
 
-        if not articles:
+        if not self._on:
+            return "off"
+        off = speakers.available()
+        if off is not None:
+            self._notices.append(Notice(location="ingest", message=off))
+        return off
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        if not articles or self._off is not None:
             return articles
-        if not self._asked:
-            self._asked = True
-            self._off = speakers.available()
-            if self._off is not None:
-                self._notices.append(Notice(location="ingest", message=self._off))
-        if self._off is not None:
-            return articles
+        from askbot.news import speakers
+
         return [a.model_copy(update={"quotes": speakers.attribute(a.text)}) for a in articles]
 
 
